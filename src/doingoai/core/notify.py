@@ -1,0 +1,26 @@
+"""Sending word to people: e-mail now; in-app notifications join here as modules need them."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+
+from .models import Role
+
+logger = logging.getLogger("doingoai.notify")
+
+
+def email(users, subject: str, body: str) -> int:
+    recipients = sorted({u.email for u in users if u.email})
+    if not recipients:
+        return 0
+    return send_mail(f"[doingoai] {subject}", body, settings.DEFAULT_FROM_EMAIL, recipients)
+
+
+def system_admins(subject: str, body: str) -> int:
+    logger.warning("%s: %s", subject, body)
+    admins = get_user_model().objects.filter(is_active=True, memberships__role=Role.QUAN_TRI).distinct()
+    return email(admins, subject, body)

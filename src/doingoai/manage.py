@@ -1,0 +1,28 @@
+"""The ``doingoai`` command: Django's ``manage.py`` under the platform's name.
+
+Every management command is reachable as ``doingoai <command>``. A configuration error is
+printed as one line and the command exits with status 2, never with a traceback.
+"""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "doingoai.settings.base")
+    from doingoai.settings.env import ConfigError
+
+    try:
+        import django
+
+        django.setup()
+    except ConfigError as exc:
+        print(f"doingoai: {exc}", file=sys.stderr)
+        sys.exit(2)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(argv or sys.argv)
+
+
+if __name__ == "__main__":
+    main()

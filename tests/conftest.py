@@ -1,0 +1,75 @@
+"""Fixtures shared by the whole suite: people in units with roles, signed-in clients."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+from doingoai.core import seed
+from doingoai.core.models import Membership, Role, Unit
+
+PASSWORD = "Mật-khẩu-Thử-2025"
+
+
+@pytest.fixture
+def units(db):
+    seed.load_units()
+    return {u.code: u for u in Unit.objects.all()}
+
+
+@pytest.fixture
+def make_person(units):
+    """make_person("chuyen-vien", "TTBCXB") → a user holding that role in that unit."""
+    counter = {"n": 0}
+
+    def make(role: str, unit_code: str = "TTBCXB", username: str | None = None, **extra):
+        counter["n"] += 1
+        username = username or f"{role}-{unit_code}-{counter['n']}".lower()
+        user = get_user_model().objects.create_user(
+            username=username, password=PASSWORD, first_name="Nguyễn Văn", last_name=f"Thử {counter['n']}",
+            email=f"{username}@doingoai.invalid", **extra,
+        )
+        Membership.objects.create(user=user, unit=units[unit_code], role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def specialist(make_person):
+    return make_person(Role.CHUYEN_VIEN, "TTBCXB", username="chuyenvien")
+
+
+@pytest.fixture
+def signed_in(client):
+    """signed_in(user) → the test client, signed in as ``user`` (two-factor already passed)."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def subprocess_env(settings):
+    """Environment for a `doingoai` subprocess that must see the test database."""
+    env = {**os.environ, "DOINGOAI_DATA_DIR": str(settings.DATA_DIR)}
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
+    else:
+        auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+        env["DATABASE_URL"] = f"postgres://{auth}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env["DJANGO_SETTINGS_MODULE"] = "doingoai.settings.base"
+    return env
+
+
+@pytest.fixture
+def doingoai_bin() -> str:
+    return str(Path(sys.executable).with_name("doingoai"))
