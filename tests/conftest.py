@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from doingoai.core import seed
+from doingoai.core import permissions, seed
 from doingoai.core.models import Membership, Role, Unit
 
 PASSWORD = "Mật-khẩu-Thử-2025"
@@ -51,6 +53,11 @@ def signed_in(client):
 
     def sign_in(user):
         client.force_login(user)
+        if permissions.needs_two_factor(user):
+            device = TOTPDevice.objects.create(user=user, name="thử", confirmed=True)
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
         return client
 
     return sign_in
@@ -67,6 +74,7 @@ def subprocess_env(settings):
         auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
         env["DATABASE_URL"] = f"postgres://{auth}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
     env["DJANGO_SETTINGS_MODULE"] = "doingoai.settings.base"
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
     return env
 
 

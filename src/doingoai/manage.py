@@ -10,18 +10,15 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "doingoai.settings.base")
+    from django.core.management import execute_from_command_line
+
     from doingoai.settings.env import ConfigError
 
     try:
-        import django
-
-        django.setup()
+        execute_from_command_line(argv or sys.argv)
     except ConfigError as exc:
         print(f"doingoai: {exc}", file=sys.stderr)
         sys.exit(2)
-    from django.core.management import execute_from_command_line
-
-    execute_from_command_line(argv or sys.argv)
 
 
 if __name__ == "__main__":

@@ -48,7 +48,6 @@ def job(*, retries: int = 3, backoff_seconds: int = 30, queue_name: str = "defau
                 raise
 
         declared = task(queue_name=queue_name, priority=priority)(run)
-        declared.retries = retries
         return declared
 
     return decorate

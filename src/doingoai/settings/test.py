@@ -16,3 +16,5 @@ STORAGES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-db.sqlite3")}
+
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -18,6 +18,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .. import audit, permissions
 
+THROTTLED = gettext_lazy("Đã nhập sai nhiều lần. Xin đợi vài giây rồi nhập mã mới.")
+
 
 class CodeForm(forms.Form):
     code = forms.CharField(
@@ -56,7 +58,9 @@ def setup(request):
         device = TOTPDevice.objects.create(user=user, name=_("Ứng dụng xác thực"), confirmed=False)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"]):
+        if not device.verify_is_allowed()[0]:
+            form.add_error("code", THROTTLED)
+        elif device.verify_token(form.cleaned_data["code"]):
             TOTPDevice.objects.filter(user=user, confirmed=True).delete()
             device.confirmed = True
             device.save()
@@ -64,7 +68,8 @@ def setup(request):
             audit.record("2fa-enabled", user, user=user)
             messages.success(request, _("Đã bật xác thực hai lớp cho tài khoản."))
             return redirect(_next(request))
-        form.add_error("code", _("Mã không đúng. Kiểm tra giờ trên điện thoại và nhập mã mới nhất."))
+        else:
+            form.add_error("code", _("Mã không đúng. Kiểm tra giờ trên điện thoại và nhập mã mới nhất."))
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
     return render(request, "core/two_factor_setup.html", {
         "form": form,
@@ -81,10 +86,14 @@ def verify(request):
         return redirect("wagtailadmin_login")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        for device in TOTPDevice.objects.filter(user=user, confirmed=True):
-            if device.verify_token(form.cleaned_data["code"]):
-                otp_login(request, device)
-                return redirect(_next(request))
-        audit.record("2fa-failed", user, user=user)
-        form.add_error("code", _("Mã không đúng hoặc đã hết hạn."))
+        devices = list(TOTPDevice.objects.filter(user=user, confirmed=True))
+        if devices and not any(d.verify_is_allowed()[0] for d in devices):
+            form.add_error("code", THROTTLED)
+        else:
+            for device in devices:
+                if device.verify_token(form.cleaned_data["code"]):
+                    otp_login(request, device)
+                    return redirect(_next(request))
+            audit.record("2fa-failed", user, user=user)
+            form.add_error("code", _("Mã không đúng hoặc đã hết hạn."))
     return render(request, "core/two_factor_verify.html", {"form": form, "next": _next(request)})
