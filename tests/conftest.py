@@ -73,7 +73,7 @@ def subprocess_env(settings):
     else:
         auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
         env["DATABASE_URL"] = f"postgres://{auth}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
-    env["DJANGO_SETTINGS_MODULE"] = "doingoai.settings.base"
+    env["DJANGO_SETTINGS_MODULE"] = "doingoai.settings.test"
     env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
     return env
 

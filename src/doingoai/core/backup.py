@@ -168,6 +168,8 @@ def check_and_extract(archive: Path, into: Path) -> Checked:
             if manifest.get("format") != FORMAT:
                 raise BackupError(f"{damaged}.")
             for member in tar:
+                if member.name == "manifest.json":
+                    continue
                 if not member.isfile() or not _safe_name(member.name):
                     raise BackupError(f"{damaged}: có mục không hợp lệ {member.name!r}.")
                 tar.extract(member, into, filter="data")

@@ -187,6 +187,7 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 WAGTAIL_SITE_NAME = "doingoai"
 WAGTAILADMIN_BASE_URL = env.url("BASE_URL", ("http", "https")) or f"http://localhost:{PORT}"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no calls to outside services from staff screens
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "odt", "txt", "csv", "zip"]
 
