@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import TaskContext
 
 from doingoai.core import jobs
 from doingoai.core.models import JobRecord, Role, ScheduledJob
@@ -63,16 +64,19 @@ def test_a_failing_job_is_retried_later_with_back_off(doingoai_bin, subprocess_e
     assert retry.run_after >= before + datetime.timedelta(seconds=55)
 
 
-def test_back_off_doubles_and_stops_after_the_last_retry(db):
+def test_back_off_doubles_and_stops_after_the_last_retry(db, empty_queue):
+    # Run the job's body as a worker would, with the context of a real enqueued result.
+    context = TaskContext(task_result=jobs_for_tests.always_fails.enqueue("lỗi"))
     for attempt in (1, 2, 3):
         start = timezone.now()
         with pytest.raises(RuntimeError):
-            jobs_for_tests.always_fails.func("lỗi", _attempt=attempt)
+            jobs_for_tests.always_fails.func(context, "lỗi", _attempt=attempt)
         if attempt < 3:
             retry = JobRecord.objects.get(task_path__endswith="always_fails", attempt=attempt + 1)
             delay = (retry.run_after - start).total_seconds()
             assert 60 * 2 ** (attempt - 1) <= delay < 60 * 2 ** (attempt - 1) + 5
     assert not JobRecord.objects.filter(task_path__endswith="always_fails", attempt=4).exists()  # two retries, then it stays failed
+    assert "RuntimeError: lỗi" in JobRecord.objects.get(result_id=context.task_result.id).error
 
 
 def test_the_retry_button_enqueues_the_failed_job_again(make_person, signed_in, db):

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime
 import functools
+import inspect
 import logging
+import traceback
 from dataclasses import dataclass
 
 from croniter import croniter
@@ -35,11 +37,15 @@ def job(*, retries: int = 3, backoff_seconds: int = 30, queue_name: str = "defau
 
     def decorate(func):
         @functools.wraps(func)
-        def run(*args, **kwargs):
+        def run(context, *args, **kwargs):
             attempt = int(kwargs.pop(ATTEMPT_KWARG, 1))
             try:
                 return func(*args, **kwargs)
             except Exception:
+                # Kept here for every backend (RQ reports the traceback only after its callbacks).
+                JobRecord.objects.filter(result_id=context.task_result.id).update(
+                    error=traceback.format_exc()[-8000:]
+                )
                 if attempt <= retries:
                     delay = backoff_seconds * 2 ** (attempt - 1)
                     when = timezone.now() + datetime.timedelta(seconds=delay)
@@ -47,10 +53,18 @@ def job(*, retries: int = 3, backoff_seconds: int = 30, queue_name: str = "defau
                     logger.warning("%s thất bại (lần %d), chạy lại sau %ds", func.__qualname__, attempt, delay)
                 raise
 
-        declared = task(queue_name=queue_name, priority=priority)(run)
+        run.__signature__ = _with_context(func)
+        declared = task(queue_name=queue_name, priority=priority, takes_context=True)(run)
         return declared
 
     return decorate
+
+
+def _with_context(func) -> inspect.Signature:
+    """The signature django-tasks checks: ``context`` first, then the job's own parameters."""
+    signature = inspect.signature(func)
+    context = inspect.Parameter("context", inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return signature.replace(parameters=[context, *signature.parameters.values()])
 
 
 # --- the record of every job -----------------------------------------------------------------
@@ -92,11 +106,10 @@ def _on_started(sender, task_result, **kwargs):
 
 @receiver(task_finished, dispatch_uid="doingoai-job-finished")
 def _on_finished(sender, task_result, **kwargs):
-    error = ""
-    if task_result.errors:
-        error = task_result.errors[-1].traceback[-8000:]
-    _update(task_result, status=_STATUS.get(task_result.status, JobRecord.Status.FAILED),
-            finished_at=timezone.now(), error=error)
+    fields = {"status": _STATUS.get(task_result.status, JobRecord.Status.FAILED), "finished_at": timezone.now()}
+    if task_result.errors and task_result.errors[-1].traceback:
+        fields["error"] = task_result.errors[-1].traceback[-8000:]
+    _update(task_result, **fields)
 
 
 def _update(task_result, **fields):

@@ -13,7 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args, burst=False, queue="default", **options):
         if settings.TASKS_BACKEND == "rq":
             extra = ["--burst"] if burst else []
-            call_command("rqworker", queue, "--with-scheduler", *extra)
+            call_command("rqworker", queue, "--with-scheduler", "--job-class", "django_tasks_rq.backend.Job", *extra)
         else:
             extra = ["--batch"] if burst else []
             call_command("db_worker", "--queue-name", queue, "--interval", "1", *extra)
