@@ -6,12 +6,14 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from doingoai.core.views import public
+from doingoai.plans import urls as plans_urls
 
 urlpatterns = [
     path("", public.home, name="public_home"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("", include(plans_urls)),
 ]
 
 if settings.DEBUG:

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from doingoai.core.models import Organisation, Role
 from tests.conftest import PASSWORD
@@ -24,15 +25,15 @@ def test_a_specialist_signs_in_sees_the_vietnamese_dashboard_and_signs_out(live_
     page.wait_for_url(f"{live_server.url}/admin/")
     heading = page.get_by_role("heading", level=1)
     assert heading.inner_text().strip() == "Sở Thông tin và Truyền thông"
-    assert page.get_by_role("heading", name="Đơn vị và công việc của tôi").is_visible()
-    assert page.get_by_text("Phòng Thông tin – Báo chí – Xuất bản").is_visible()
-    assert page.get_by_text("Chưa có việc nào đang mở.").is_visible()
+    expect(page.get_by_role("heading", name="Đơn vị và công việc của tôi")).to_be_visible()
+    expect(page.get_by_text("Phòng Thông tin – Báo chí – Xuất bản")).to_be_visible()
+    expect(page.get_by_text("Chưa có việc nào đang mở.")).to_be_visible()
     assert "Bảng điều khiển" in page.title()
 
     page.get_by_role("button", name=re.compile("Nguyễn Văn")).click()
     page.get_by_role("button", name="Đăng xuất").click()
     page.wait_for_url(re.compile(r"/admin/login/"))
-    assert page.get_by_role("button", name="Đăng nhập").is_visible()
+    expect(page.get_by_role("button", name="Đăng nhập")).to_be_visible()
     page.goto(f"{live_server.url}/admin/")
     assert "/admin/login/" in page.url
 
@@ -45,4 +46,4 @@ def test_five_wrong_passwords_show_the_lockout_in_vietnamese(live_server, page, 
         page.get_by_label("Mật khẩu").fill("sai-mat-khau")
         page.get_by_role("button", name="Đăng nhập").click()
         page.wait_for_load_state()
-    assert page.get_by_role("alert").filter(has_text="tạm bị khóa").is_visible()
+    expect(page.get_by_role("alert").filter(has_text="tạm bị khóa")).to_be_visible()

@@ -35,9 +35,34 @@ DEMO_PEOPLE = [
 ]
 
 
+_loaders: list[tuple[int, object]] = []
+
+
+def loader(order: int = 100):
+    """Register a module's demo loader (``demo.py`` of an app); it runs after the people exist,
+    in ``order``, and must be idempotent."""
+
+    def decorate(func):
+        _loaders.append((order, func))
+        return func
+
+    return decorate
+
+
+def run_module_loaders(log=print) -> None:
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("demo")
+    for _, func in sorted(_loaders, key=lambda item: item[0]):
+        with context.acting_as(via="command"):
+            message = func()
+        if message:
+            log(message)
+
+
 @transaction.atomic
 def load() -> list[tuple[DemoPerson, bool]]:
-    """Load the demo; returns each demo person with whether it was created now."""
+    """Load the units and demo people; returns each demo person with whether it was created now."""
     with context.acting_as(via="command"):
         seed.load_organisation()
         seed.load_units()

@@ -238,3 +238,43 @@ class JobRecord(models.Model):
 
     def __str__(self):
         return f"{self.task_path} ({self.get_status_display()})"
+
+
+class DocumentRegister(models.Model):
+    """The office's register of outgoing documents (sổ văn bản đi): one counter per symbol and
+    year. Numbers are taken only through ``core.numbering.take_number``."""
+
+    year = models.PositiveIntegerField(_("năm"))
+    symbol = models.CharField(_("ký hiệu"), max_length=50, help_text=_("Ví dụ BC-STTTT, KL-TTS."))
+    last_number = models.PositiveIntegerField(_("số đã cấp gần nhất"), default=0)
+
+    class Meta:
+        verbose_name = _("sổ văn bản đi")
+        verbose_name_plural = _("sổ văn bản đi")
+        constraints = [models.UniqueConstraint(fields=["year", "symbol"], name="core_register_year_symbol")]
+
+    def __str__(self):
+        return f"{self.symbol} {self.year}: {self.last_number}"
+
+
+class Notification(models.Model):
+    """A message to one person in the staff UI (reminders, alerts, assignments)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("người nhận"))
+    title = models.CharField(_("tiêu đề"), max_length=255)
+    body = models.TextField(_("nội dung"), blank=True)
+    url = models.CharField(_("liên kết"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
+    key = models.CharField(max_length=200, blank=True, help_text="Chống gửi trùng: một khóa chỉ gửi một lần cho một người.")
+
+    class Meta:
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], condition=~models.Q(key=""), name="core_notification_once")
+        ]
+
+    def __str__(self):
+        return self.title

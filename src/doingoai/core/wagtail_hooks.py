@@ -6,8 +6,8 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
-from . import dashboard, permissions
-from .views import jobs, two_factor
+from . import dashboard, notify, permissions
+from .views import jobs, notifications, two_factor
 from .viewsets import AuditViewSet, OrganisationGroup
 
 
@@ -16,6 +16,7 @@ def admin_urls():
     return [
         path("bao-mat/xac-thuc-hai-lop/", two_factor.setup, name="doingoai_2fa_setup"),
         path("bao-mat/nhap-ma/", two_factor.verify, name="doingoai_2fa_verify"),
+        path("thong-bao/<int:pk>/", notifications.open_notification, name="doingoai_notification"),
         path("tac-vu-nen/", jobs.index, name="doingoai_jobs"),
         path("tac-vu-nen/<int:pk>/chay-lai/", jobs.retry, name="doingoai_jobs_retry"),
     ]
@@ -57,6 +58,7 @@ class MyWorkPanel(Component):
         user = self.request.user
         memberships = user.memberships.select_related("unit").order_by("unit__name")
         return {
+            "notifications": notify.unread(user),
             "memberships": memberships,
             "open_work": dashboard.open_work(user),
             "counters": dashboard.counters(user),

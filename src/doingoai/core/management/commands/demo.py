@@ -8,6 +8,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         people = demo.load()
+        demo.run_module_loaders(self.stdout.write)
         self.stdout.write("Tài khoản mẫu (tên đăng nhập / mật khẩu ban đầu / vai trò / đơn vị):")
         for person, created in people:
             note = "" if created else "  (đã có từ trước; mật khẩu giữ nguyên)"
