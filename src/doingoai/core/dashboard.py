@@ -59,7 +59,8 @@ def _collect(providers, user):
 
 def open_work(user) -> list[WorkItem]:
     items = _collect(_open_work, user)
-    return sorted(items, key=lambda i: (not i.overdue, i.due or datetime.date.max, i.title))
+    # Stable: within the same urgency, a module's own order (a plan's task numbers) is kept.
+    return sorted(items, key=lambda i: (not i.overdue, i.due or datetime.date.max))
 
 
 def counters(user) -> list[Counter]:

