@@ -110,3 +110,47 @@ def test_a_task_update_attachment_is_served_only_to_those_who_see_the_task(plan,
     assert signed_in(people["editor"]).get(url).status_code == 200
     outsider = signed_in(people["admin"]).get(url)
     assert outsider.status_code in (302, 403)
+
+
+FIXTURES = __import__("pathlib").Path(__file__).parent / "fixtures"
+
+
+def test_importing_through_the_screen_shows_every_task_for_correction_before_saving(units, people, signed_in):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from doingoai.plans.models import Plan
+
+    client = signed_in(people["head"])
+    scan = (FIXTURES / "000_057609350bf8065e.txt").read_bytes()
+    response = client.post(reverse("plans_import"), {"file": SimpleUploadedFile("ke-hoach-14.txt", scan)})
+    assert response.status_code == 302
+    review = client.get(response.url).content.decode()
+    assert "11 nhiệm vụ" in review and 'value="14/KH-STTTT"' in review
+    assert Plan.objects.count() == 0  # nothing saved before a person confirms
+    # The person corrects the title of task 2 and drops task 11.
+    form = {"number": "14/KH-STTTT", "date": "18/02/2025", "issuer": "SỞ THÔNG TIN VÀ TRUYỀN THÔNG",
+            "title": "Kế hoạch Công tác thông tin đối ngoại năm 2025", "owner_unit": "TTBCXB"}
+    for i in range(11):
+        form[f"task-{i}-lead"] = "TTBCXB"
+        form[f"task-{i}-timeline"] = "Năm 2025"
+    form["task-1-title"] = "Thông tin về chủ trương, đường lối của Đảng, chính sách, pháp luật của Nhà nước"
+    form["task-10-skip"] = "1"
+    saved = client.post(response.url, form, follow=True)
+    assert "Đã lưu Kế hoạch số 14/KH-STTTT với 10 nhiệm vụ." in saved.content.decode()
+    plan = Plan.objects.get()
+    assert plan.tasks.get(no=2).title.startswith("Thông tin về chủ trương, đường lối của Đảng")
+    assert plan.source_file.name.endswith(".txt") and plan.owner_unit.code == "TTBCXB"
+    # The same number again is refused on the review screen unless "cập nhật" is ticked.
+    again = client.post(reverse("plans_import"), {"file": SimpleUploadedFile("ke-hoach-14.txt", scan)})
+    refused = client.post(again.url, form).content.decode()
+    assert "đã có trong hệ thống" in refused
+    assert Plan.objects.count() == 1
+
+
+def test_a_file_that_is_not_a_plan_is_explained_on_the_upload_screen(units, people, signed_in):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = signed_in(people["head"])
+    text = "Thực đơn tuần này: thứ Hai phở bò, thứ Ba bún chả.".encode()
+    body = client.post(reverse("plans_import"), {"file": SimpleUploadedFile("thuc-don.txt", text)}).content.decode()
+    assert "Không nhận ra kế hoạch" in body

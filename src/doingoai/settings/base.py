@@ -20,6 +20,7 @@ PORT = env.integer("PORT", 8000, 1, 65535)
 INSTALLED_APPS = [
     "doingoai.core",
     "doingoai.plans",
+    "doingoai.monitoring",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
