@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -96,8 +97,6 @@ def add_update(task: Task, user, *, unit: Unit, text: str, day: datetime.date | 
         if isinstance(link, tuple):
             EvidenceLink.objects.create(update=update, label=link[0][:255], url=link[1])
         else:
-            from django.contrib.contenttypes.models import ContentType
-
             EvidenceLink.objects.create(
                 update=update, content_type=ContentType.objects.get_for_model(link), object_id=str(link.pk),
                 label=str(link)[:255], url=link.get_absolute_url() if hasattr(link, "get_absolute_url") else "",
