@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["dashboard"]
+BENCHMARKS = ["dashboard", "extraction", "stories", "quality"]
 
 
 def main(names: list[str]) -> int:
