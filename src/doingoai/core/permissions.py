@@ -109,6 +109,10 @@ ROLE_GROUP_PERMISSIONS[Role.QUAN_TRI] += [
     "wagtailcore.add_site", "wagtailcore.change_site", "wagtailcore.view_site",
 ]
 ROLE_GROUP_PERMISSIONS[Role.LANH_DAO] += ["core.view_membership", "core.view_organisation"]
+for _role in (Role.LANH_DAO, Role.TRUONG_DON_VI, Role.CHUYEN_VIEN, Role.BIEN_TAP_VIEN, Role.THANH_TRA_VIEN):
+    ROLE_GROUP_PERMISSIONS[_role].append("monitoring.view_source")
+for _role in (Role.TRUONG_DON_VI, Role.CHUYEN_VIEN):
+    ROLE_GROUP_PERMISSIONS[_role] += ["monitoring.add_source", "monitoring.change_source"]
 for _role in (Role.BIEN_TAP_VIEN, Role.KIEM_DUYET_VIEN, Role.TRUONG_DON_VI, Role.CHUYEN_VIEN):
     ROLE_GROUP_PERMISSIONS[_role] += [
         "wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image",

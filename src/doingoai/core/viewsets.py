@@ -12,11 +12,15 @@ from . import permissions
 from .models import AuditEntry, Membership, Organisation, ScheduledJob, Unit
 
 
-class AuditPermissionPolicy(ModelPermissionPolicy):
-    """The audit log is read by leaders, inspectors and administrators; nobody writes it here."""
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    """A screen that lists and shows, for the people ``can_view`` admits; nobody writes here."""
+
+    def __init__(self, model, can_view):
+        super().__init__(model)
+        self.can_view = can_view
 
     def user_has_permission(self, user, action):
-        return action == "view" and permissions.can_read_audit(user)
+        return action == "view" and self.can_view(user)
 
     def user_has_any_permission(self, user, actions):
         return any(self.user_has_permission(user, a) for a in actions)
@@ -48,7 +52,8 @@ class AuditViewSet(ModelViewSet):
     menu_order = 900
     url_prefix = "nhat-ky"
     name = "audit"
-    permission_policy = AuditPermissionPolicy(AuditEntry)
+    # Read by leaders, inspectors and administrators.
+    permission_policy = ReadOnlyPolicy(AuditEntry, permissions.can_read_audit)
     list_display = ["timestamp", "actor_name", "ip_address", "action", "object_type", "object_repr"]
     filterset_class = AuditFilterSet
     inspect_view_enabled = True

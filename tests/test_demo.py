@@ -1,0 +1,28 @@
+"""`doingoai demo` (run by `make run`) gives a new user a living platform, and running it
+again changes nothing."""
+
+import io
+
+from django.core.management import call_command
+
+from doingoai.monitoring.models import Article, Source
+from doingoai.plans.models import Plan, ProgressUpdate
+
+
+def test_the_demo_loads_people_the_plan_sources_and_articles_and_is_idempotent(db):
+    out = io.StringIO()
+    call_command("demo", stdout=out)
+    text = out.getvalue()
+    assert "chuyenvien" in text and "Doingoai@2025" in text
+    plan = Plan.objects.get(number="14/KH-STTTT")
+    assert plan.tasks.count() == 11
+    assert plan.tasks.get(no=9).lead_unit.code == "TTBCXB"
+    assert ProgressUpdate.objects.filter(task__plan=plan).exists()
+    assert plan.events.filter(name__contains="70 năm Ngày giải phóng Hải Phòng").exists()
+    assert Source.objects.filter(name="Báo Hải Phòng", polling=False).exists()
+    assert Article.objects.count() == 14
+    copies = Article.objects.filter(title="Cảng Lạch Huyện đón tàu container 18.000 TEU")
+    assert copies.count() == 2 and copies.values("story").distinct().count() == 1
+    assert Article.objects.get(url__contains="an-giang").relevant is False
+    call_command("demo", stdout=io.StringIO())
+    assert Plan.objects.count() == 1 and Article.objects.count() == 14
