@@ -26,13 +26,7 @@ os.environ.setdefault("DOINGOAI_DATA_DIR", tempfile.mkdtemp(prefix="doingoai-ben
 
 from doingoai.monitoring.analysis import language, training  # noqa: E402
 
-TARGETS = {
-    "relevance_f1": 0.95,
-    "language_articles": 0.99,
-    "language_headlines": 0.95,
-    "themes_micro_f1": 0.85,
-    "sentiment_accuracy": 0.80,
-}
+TARGETS = training.QUALITY_TARGETS
 LABELS = {
     "language_articles": "language accuracy, articles",
     "language_headlines": "language accuracy, headlines",

@@ -18,13 +18,7 @@ from doingoai.monitoring.analysis import Analysis, analyze_text, language, train
 from doingoai.monitoring.analysis.gazetteer import default_gazetteer
 from doingoai.monitoring.analysis.themes import theme_codes
 
-TARGETS = {
-    "relevance_f1": 0.95,
-    "language_articles": 0.99,
-    "language_headlines": 0.95,
-    "themes_micro_f1": 0.85,
-    "sentiment_accuracy": 0.80,
-}
+TARGETS = training.QUALITY_TARGETS
 BEFORE_MERGER, AFTER_MERGER = date(2025, 6, 10), date(2026, 6, 10)
 
 

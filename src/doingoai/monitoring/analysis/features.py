@@ -117,6 +117,22 @@ class Lexicon:
         return cache[key]
 
 
+def fit_one_vs_rest(X, targets, weights, *, C: float, max_iter: int) -> list:
+    """One logistic regression per column of ``targets`` (0/1), fast on wide sparse data; a
+    column that never varies becomes its constant value."""
+    from sklearn.linear_model import LogisticRegression
+
+    models: list = []
+    for target in targets:
+        if target.min() == target.max():
+            models.append(float(target[0]))
+            continue
+        model = LogisticRegression(C=C, max_iter=max_iter, class_weight="balanced", solver="liblinear", dual=True,
+                                   random_state=0)
+        models.append(model.fit(X, target, sample_weight=weights))
+    return models
+
+
 class LinearHeads:
     """Several fitted binary logistic regressions evaluated as one matrix product (scikit-learn's
     per-call checks cost more than the arithmetic on one article). A head may be a constant."""

@@ -15,9 +15,8 @@ from functools import lru_cache
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 
-from .features import Lexicon, LinearHeads, tokens
+from .features import Lexicon, LinearHeads, fit_one_vs_rest, tokens
 
 __all__ = ["LABELS", "WORDS", "SentimentModel"]
 
@@ -122,15 +121,9 @@ class SentimentModel:
         X = self._matrix(examples, fit=True)
         w = None if weights is None else np.asarray(weights, dtype=float)
         self.labels = [label for label in LABELS if label in set(y)]
-        self.models = []
-        for label in self.labels:  # one-vs-rest (fast on wide sparse data), then the likeliest
-            target = (y == label).astype(int)
-            if target.min() == target.max():
-                self.models.append(float(target[0]))
-                continue
-            model = LogisticRegression(C=self.C, max_iter=3000, class_weight="balanced", solver="liblinear", dual=True,
-                                       random_state=0)
-            self.models.append(model.fit(X, target, sample_weight=w))
+        # one-vs-rest (fast on wide sparse data), then the likeliest
+        self.models = fit_one_vs_rest(X, [(y == label).astype(int) for label in self.labels], w,
+                                      C=self.C, max_iter=3000)
         self.heads = LinearHeads(self.models, X.shape[1])
         return self
 

@@ -15,10 +15,9 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import MultiLabelBinarizer
 
-from .features import Lexicon, LinearHeads, tokens
+from .features import Lexicon, LinearHeads, fit_one_vs_rest, tokens
 
 __all__ = ["THEMES_PATH", "theme_codes", "KEYWORDS", "ThemeModel"]
 
@@ -182,15 +181,8 @@ class ThemeModel:
         y = self.binarizer.fit_transform([[t for t in e["themes"] if t in self.codes] for e in examples])
         X = self._matrix(examples, fit=True)
         w = None if weights is None else np.asarray(weights, dtype=float)
-        self.models = []
-        for j in range(len(self.codes)):  # one-vs-rest, with the editors' weights
-            target = y[:, j]
-            if target.min() == target.max():
-                self.models.append(float(target[0]))  # a theme never (or always) seen: constant
-                continue
-            model = LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced", solver="liblinear", dual=True,
-                                       random_state=0)
-            self.models.append(model.fit(X, target, sample_weight=w))
+        # one-vs-rest, with the editors' weights
+        self.models = fit_one_vs_rest(X, [y[:, j] for j in range(len(self.codes))], w, C=self.C, max_iter=2000)
         self.heads = LinearHeads(self.models, X.shape[1])
         return self
 
