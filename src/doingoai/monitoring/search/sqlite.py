@@ -27,16 +27,20 @@ list where its two syllables have long ones: "hai phong" is read as one token, n
 positions of "hai" and "phong"), a prefix is an FTS5 prefix query, a date range the fewest
 year, month and day tokens that cover it.
 
-Reading: ``count(*)`` of the query gives the total. Up to ``RANK_ALL`` (5,000) matches are all read
-and ranked in Python (one query per ranking feature: each side-by-side pair, the exact words,
-the title, each ANDed with the query); beyond that, the tiers of ``base`` are read one after
-another, newest first, until the page is full (the best tiers are driven by short posting
-lists — pairs, title words — and stop early).
+Reading. Up to ``RANK_ALL`` (5,000) matches are all read and ranked in Python: one query per
+ranking feature (each side-by-side pair, the exact words, the title), each reading the
+feature's postings alone and keeping the candidates inside SQLite — the query's own words,
+whose posting lists are the long ones, are read once. With more matches, ``count(*)`` gives
+the total, and the page is taken from the articles having at least j of the side-by-side pairs
+for the highest j that holds enough of them (few, since pairs are rare), ranked the same way;
+failing that, the tiers of ``base`` are read best first, newest first in each, until the page
+is full (dense tiers fill a page after a few postings).
 """
 
 from __future__ import annotations
 
 import heapq
+import json
 import math
 import zlib
 from collections.abc import Iterable, Iterator
@@ -406,26 +410,22 @@ class _Plan:
 
     # -- ranking ------------------------------------------------------------------------------
 
-    def _having(self, feature: str, candidates: set[int], low: int, high: int) -> set[int]:
-        """The candidates that have ``feature``. A feature is often rarer than the query (a
-        pair, title words): read it alone over the candidates' rowid range, up to a few times
-        as many rows as there are candidates; else read it ANDed with the query."""
-        cap = max(1000, 4 * len(candidates))
+    def _having(self, feature: str, candidates: str, low: int, high: int) -> set[int]:
+        """The candidates (a JSON list) that have ``feature``: the feature's postings are read
+        alone, not ANDed with the query again (whose words are the long posting lists), and
+        checked against the candidates inside SQLite ("+rowid": no per-id lookups)."""
         self.cur.execute(
-            f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid BETWEEN %s AND %s LIMIT %s",
-            [feature, low, high, cap],
+            f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid BETWEEN %s AND %s "
+            f"AND +rowid IN (SELECT value FROM json_each(%s))",
+            [feature, low, high, candidates],
         )
-        rows = self.cur.fetchall()
-        if len(rows) < cap:
-            return candidates.intersection(row[0] for row in rows)
-        return candidates.intersection(self.read(f"({self.match} AND {feature})", low=low, high=high))
+        return {row[0] for row in self.cur.fetchall()}
 
-    def rank_all(self, ids: list[int]) -> list[tuple[int, bool, bool, int]]:
-        """``ids`` (all the matches) in ranking order: (id, side-by-side pairs, exact, title)."""
+    def rank_all(self, ids: list[int]) -> list[tuple[int, int, bool, bool]]:
+        """``ids`` in ranking order: (id, side-by-side pairs, exact, title)."""
         if not ids:
             return []
-        low, high = min(ids), max(ids)
-        candidates = set(ids)
+        candidates, low, high = json.dumps(ids), min(ids), max(ids)
         level = dict.fromkeys(ids, 0)
         for pair in self.pairs:
             for article_id in self._having(pair, candidates, low, high):
@@ -435,7 +435,7 @@ class _Plan:
         ranked = sorted(ids, key=lambda i: (level[i], i in exact, i in title, i), reverse=True)
         return [(i, level[i], i in exact, i in title) for i in ranked]
 
-    def _at_least(self, n: int) -> str:
+    def at_least(self, n: int) -> str:
         if n == 1:
             return _any_of(self.pairs)
         return _any_of([_all_of(list(c)) for c in combinations(self.pairs, n)])
@@ -448,9 +448,9 @@ class _Plan:
                 for title in (True, False):
                     must, must_not = [self.match], []
                     if level:
-                        must.append(self._at_least(level))
+                        must.append(self.at_least(level))
                     if level < k:
-                        must_not.append(self._at_least(level + 1))
+                        must_not.append(self.at_least(level + 1))
                     if exact is not None:
                         (must if exact else must_not).append(self.exact)
                     (must if title else must_not).append(self.title)
@@ -484,26 +484,39 @@ def _start(cur, query: Query, filters: Filters) -> tuple[_Plan | None, int, list
     return plan, plan.count(plan.match), None
 
 
+def _scored(rows) -> list[tuple[int, float]]:
+    return [(i, tier_score(level, exact, title)) for i, level, exact, title in rows]
+
+
 def search(query: Query, filters: Filters, limit: int, offset: int) -> tuple[int, list[tuple[int, float]]]:
     with connection.cursor() as cur:
         plan, total, ids = _start(cur, query, filters)
         if plan is None or total == 0 or offset >= total or limit <= 0:
             return total, []
         if ids is not None:
-            page = plan.rank_all(ids)[offset:offset + limit]
-            return total, [(i, tier_score(level, exact, title)) for i, level, exact, title in page]
+            return total, _scored(plan.rank_all(ids)[offset:offset + limit])
+        # Too many matches to rank them all. The page lies among the articles with at least j
+        # side-by-side pairs as soon as there are enough of them: rank those when they are few.
+        most, need = _rank_all(), offset + limit
+        for level in range(len(plan.pairs), 0, -1):
+            best = plan.read(f"({plan.match} AND {plan.at_least(level)})", limit=most + 1)
+            if len(best) > most:
+                break
+            if len(best) >= need:
+                return total, _scored(plan.rank_all(best)[offset:offset + limit])
+        # Else read the tiers best first, newest first in each, until the page is full.
         hits: list[tuple[int, float]] = []
         skip = offset
         for expr, score in plan.tiers():
-            need = limit - len(hits)
-            if need <= 0:
+            want = limit - len(hits)
+            if want <= 0:
                 break
             if skip:
                 size = plan.count(expr)
                 if size <= skip:
                     skip -= size
                     continue
-            hits += [(i, score) for i in plan.read(expr, limit=need, offset=skip)]
+            hits += [(i, score) for i in plan.read(expr, limit=want, offset=skip)]
             skip = 0
         return total, hits
 

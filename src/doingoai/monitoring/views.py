@@ -1,0 +1,59 @@
+"""Staff screens of press monitoring. Thin: HTTP in, search and exports out."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from doingoai.core import permissions
+
+from . import exports, search
+from .forms import SearchForm
+from .models import Article
+
+PER_PAGE = 20
+
+
+def can_use(user) -> bool:
+    return permissions.is_leader(user) or bool(permissions.unit_ids(user, permissions.EDITING_ROLES))
+
+
+def search_view(request):
+    if not can_use(request.user):
+        raise PermissionDenied
+    form = SearchForm(request.GET or None)
+    page, hits, error, paginator = None, [], "", None
+    if form.is_valid() and form.cleaned_data.get("q"):
+        query, filters = form.cleaned_data["q"], form.filters()
+        fmt = request.GET.get("xuat")
+        try:
+            if fmt in ("csv", "xlsx"):
+                ids = list(search.iter_matches(query, filters))
+                stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+                body = exports.to_csv(ids) if fmt == "csv" else exports.to_xlsx(ids)
+                kind = "text/csv; charset=utf-8" if fmt == "csv" else (
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                response = HttpResponse(body, content_type=kind)
+                response["Content-Disposition"] = f'attachment; filename="tim-kiem-{stamp}.{fmt}"'
+                return response
+            try:
+                number = max(1, int(request.GET.get("trang", "1")))
+            except ValueError:
+                number = 1
+            page = search.search(query, filters=filters, limit=PER_PAGE, offset=(number - 1) * PER_PAGE)
+            paginator = Paginator(range(page.total), PER_PAGE).get_page(number)
+            articles = Article.objects.select_related("source", "story").in_bulk([h.article_id for h in page.hits])
+            hits = [(h, articles.get(h.article_id)) for h in page.hits if h.article_id in articles]
+        except search.QueryError as exc:
+            error = str(exc)
+    params = request.GET.copy()
+    params.pop("trang", None)
+    params.pop("xuat", None)
+    return TemplateResponse(request, "monitoring/search.html", {
+        "form": form, "page": page, "hits": hits, "error": error, "paginator": paginator,
+        "params": params.urlencode(), "page_title": _("Tìm kiếm bài báo"),
+    })
