@@ -202,6 +202,7 @@ def load(n: int, lang: Language, chunk: int = 5000) -> dict:
     fts_insert = (f"INSERT INTO {backend.TABLE}(rowid, {', '.join(backend.COLUMNS)}) "
                   f"VALUES ({', '.join(['?'] * (len(backend.COLUMNS) + 1))})")
     doc_insert = f"INSERT INTO {backend.DOCS} VALUES (?, ?, ?, ?, ?, ?)"
+    term_insert = f"INSERT OR IGNORE INTO {backend.TERMS}(term) VALUES (?)"
     adapt = connection.ops.adapt_datetimefield_value
     fixed_values = list(fixed.values())
     timings = {"articles": 0.0, "index": 0.0}
@@ -230,6 +231,8 @@ def load(n: int, lang: Language, chunk: int = 5000) -> dict:
         index_rows = [backend.rows_for(doc) for doc in docs]
         db.executemany(fts_insert, [fts for fts, _ in index_rows])
         db.executemany(doc_insert, [saved for _, saved in index_rows])
+        terms = set().union(*(backend.terms_of(fts) for fts, _ in index_rows))
+        db.executemany(term_insert, [(t,) for t in sorted(terms)])
         db.commit()
         t2 = time.perf_counter()
         timings["articles"] += t1 - t0

@@ -116,6 +116,8 @@ def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(tmp_path, doingo
     deadline = time.time() + 120
     while Article.objects.count() < 20 and time.time() < deadline and proc.poll() is None:
         time.sleep(0.05)
+    if proc.poll() is not None:
+        pytest.fail(f"the import ended before it could be killed: {proc.stderr.read().decode()[-2000:]}")
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     stored = Article.objects.count()

@@ -187,6 +187,14 @@ def test_prefixes_find_words_by_their_beginning(corpus):
     assert set(ids("môi*")) == {corpus["bien"].pk, corpus["cang"].pk}
 
 
+def test_a_prefix_shared_by_very_many_words_still_finds_them_all(db):
+    many = article("Danh mục tàu cá", " ".join(f"mã{n:03d}" for n in range(100)))
+    other = article("Tàu cá Bạch Long Vĩ", "mã999 và mã000.")
+    assert set(ids("mã*")) == {many.pk, other.pk}
+    assert set(ids("ma0*")) == {many.pk, other.pk}
+    assert ids("mã099") == [many.pk]
+
+
 def test_parentheses_group(corpus):
     assert set(ids("(cảng OR Cát) du lịch")) == {corpus["dulich"].pk}
     assert set(ids("(cảng OR Cát) -(du lịch)")) == {corpus["cang"].pk}

@@ -4,7 +4,8 @@ SQLite — ``monitoring_search``: FTS5, contentless, tokenizer ``unicode61 remov
 tokenchars '_'``; rowid = article id; columns text / exact / title / grams / facets (folded
 words, words as written, folded title words, folded word pairs, filter tokens).
 ``monitoring_search_doc``: what each article was indexed with (needed to delete from a
-contentless table), its relevance and publication day.
+contentless table), its relevance and publication day. ``monitoring_search_term``: every word
+indexed (folded, and as written), to expand prefixes.
 
 PostgreSQL — ``monitoring_search_doc``: tsvector ``folded`` (GIN) and ``exact``, plus the filter
 columns. See ``doingoai/monitoring/search/sqlite.py`` and ``postgresql.py``.
@@ -26,10 +27,12 @@ SQLITE = [
     "facets TEXT NOT NULL, "
     "source BLOB NOT NULL)",
     "CREATE INDEX monitoring_search_doc_day ON monitoring_search_doc (day)",
+    "CREATE TABLE monitoring_search_term (term TEXT PRIMARY KEY) WITHOUT ROWID",
 ]
 SQLITE_DROP = [
     "DROP TABLE IF EXISTS monitoring_search",
     "DROP TABLE IF EXISTS monitoring_search_doc",
+    "DROP TABLE IF EXISTS monitoring_search_term",
 ]
 
 POSTGRESQL = [

@@ -17,6 +17,7 @@ where the two words stand together above those where they are apart.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from .tokens import Token, has_diacritics, tokens
@@ -335,8 +336,7 @@ def parse_query(text: str) -> Query:
     """Parse what a person typed; raises ``QueryError`` (in Vietnamese) when it cannot be
     searched: unbalanced quotes or parentheses, an operator without its words, a query with
     nothing to find or only words to exclude, a too short prefix, a too long query."""
-    if text is None:
-        text = ""
+    text = unicodedata.normalize("NFC", text or "")  # "VÀ" typed with combining marks is VÀ
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"Truy vấn quá dài: tối đa {MAX_QUERY_CHARS} ký tự.")
     lexemes = _lex(text)

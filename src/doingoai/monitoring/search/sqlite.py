@@ -22,19 +22,28 @@ contentless FTS5 table forgets its text, yet deleting a row needs the very token
 inserted: they are rebuilt from here. Relevance serves the exact ``min_relevance`` check, the
 day the bounds of open date ranges.
 
+``monitoring_search_term`` — every word ever indexed (folded, and ``_e`` + as written), to
+expand a prefix into the words it stands for: FTS5's own prefix query merges the posting lists
+of every matching word before returning a row (and again for each query that contains it),
+where an OR of the words is read lazily. More than ``MAX_EXPANSION`` words: FTS5's prefix query.
+
 A phrase of n words is the chain of its n-1 pairs in ``grams`` (a pair has a short posting
 list where its two syllables have long ones: "hai phong" is read as one token, not as the
-positions of "hai" and "phong"), a prefix is an FTS5 prefix query, a date range the fewest
-year, month and day tokens that cover it.
+positions of "hai" and "phong"), a prefix the OR of the words it stands for, a date range the
+fewest year, month and day tokens that cover it.
 
-Reading. Up to ``RANK_ALL`` (5,000) matches are all read and ranked in Python: one query per
-ranking feature (each side-by-side pair, the exact words, the title), each reading the
-feature's postings alone and keeping the candidates inside SQLite — the query's own words,
-whose posting lists are the long ones, are read once. With more matches, ``count(*)`` gives
-the total, and the page is taken from the articles having at least j of the side-by-side pairs
-for the highest j that holds enough of them (few, since pairs are rare), ranked the same way;
-failing that, the tiers of ``base`` are read best first, newest first in each, until the page
-is full (dense tiers fill a page after a few postings).
+Reading. Up to ``RANK_ALL`` (5,000) matches are all read (the total is their number) and
+ranked in Python: one query per ranking feature (each side-by-side pair, the exact words, the
+title), each reading the feature's postings alone and keeping the candidates inside SQLite —
+the query's own words, whose posting lists are the long ones, are read once. With more
+matches, ``count(*)`` gives the total, and the page is taken from the articles having at least
+j of the side-by-side pairs for the highest j that holds enough of them (few, since pairs are
+rare), ranked the same way; failing that, the tiers of ``base`` are read best first, newest
+first in each, until the page is full (dense tiers fill a page after a few postings).
+
+Why not BM25: ``bm25()`` computes its IDF by reading every posting of every phrase of the query
+before the first row, and Vietnamese syllables are dense (over a million articles, "doi ngoai"
+costs 52 ms before ranking anything, a ranked top 20 160–600 ms). The tiers need no statistics.
 """
 
 from __future__ import annotations
@@ -56,6 +65,7 @@ from .tokens import tokens
 
 TABLE = "monitoring_search"
 DOCS = "monitoring_search_doc"
+TERMS = "monitoring_search_term"
 COLUMNS = ("text", "exact", "title", "grams", "facets")
 # Bump when the tokens of a document change; an index of another version must be rebuilt.
 INDEX_VERSION = 1
@@ -138,6 +148,11 @@ def rows_for(doc: IndexDoc) -> tuple[tuple, tuple]:
     return fts, saved
 
 
+def terms_of(fts_row: tuple) -> set[str]:
+    """The words (folded and as written) of an FTS row, for the vocabulary of prefixes."""
+    return set(fts_row[1].split()) | set(fts_row[2].split())
+
+
 def _old_columns(version: int, facets: str, blob: bytes) -> tuple[str, ...]:
     if version != INDEX_VERSION:
         raise SearchIndexError(
@@ -179,9 +194,10 @@ def _existing(cur, ids) -> dict[int, tuple]:
 
 def _upsert_batch(cur, batch: dict[int, IndexDoc]) -> int:
     existing = _existing(cur, batch)
-    deletes, inserts, saves = [], [], []
+    deletes, inserts, saves, terms = [], [], [], set()
     for article_id, doc in batch.items():
         fts, saved = rows_for(doc)
+        terms |= terms_of(fts)
         old = existing.get(article_id)
         if old is not None:
             _, version, facets, blob, relevance = old
@@ -196,7 +212,16 @@ def _upsert_batch(cur, batch: dict[int, IndexDoc]) -> int:
     if inserts:
         cur.executemany(_INSERT, inserts)
         cur.executemany(_SAVE, saves)
+        if _has_terms(cur):
+            cur.executemany(f"INSERT OR IGNORE INTO {TERMS}(term) VALUES (%s)", [(t,) for t in sorted(terms)])
     return len(inserts)
+
+
+def _has_terms(cur) -> bool:
+    """Whether the vocabulary table exists (it came with a later state of migration 0002; an
+    older database without it searches prefixes with FTS5's own prefix queries)."""
+    cur.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [TERMS])
+    return cur.fetchone() is not None
 
 
 def remove(ids: Iterable[int]) -> int:
@@ -213,6 +238,8 @@ def clear() -> None:
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('delete-all')")
         cur.execute(f"DELETE FROM {DOCS}")
+        if _has_terms(cur):
+            cur.execute(f"DELETE FROM {TERMS}")
 
 
 def optimize() -> None:
@@ -242,26 +269,46 @@ def _string(token: str, prefix: bool = False) -> str:
     return '"' + token.replace('"', '""') + '"' + (" *" if prefix else "")
 
 
-def _leaf(word: Word, mode: str) -> str:
+_NOTHING = '"_none"'  # a token never indexed
+MAX_EXPANSION = 64
+
+
+def _leaf(word: Word, mode: str, expand) -> str:
     toks = word.tokens
     if mode == "exact":  # each word typed with diacritics, as written, anywhere
-        strings = [_string("_e" + t.exact, word.prefix and k == len(toks) - 1) for k, t in enumerate(toks)]
+        strings = [_string("_e" + t.exact) for t in toks[:-1]]
+        last = "_e" + toks[-1].exact
+        strings.append(_prefix(last, expand(last), "") if word.prefix else _string(last))
         return _all_of(strings)
+    if len(toks) == 1 and word.prefix:
+        terms = expand(toks[0].folded)
+        return _prefix(toks[0].folded, terms, "_t" if mode == "title" else "")
     if mode == "title":
         return _string(" ".join("_t" + t.folded for t in toks), word.prefix)
     if len(toks) == 1:
-        return _string(toks[0].folded, word.prefix)
+        return _string(toks[0].folded)
     return _string(" ".join(f"_b{a.folded}_{b.folded}" for a, b in pairwise(toks)), word.prefix)
 
 
-def _render(node, mode: str) -> str:
+def _prefix(prefix: str, terms: list[str] | None, mark: str) -> str:
+    """A prefix as the OR of the words of the index that begin with it (read lazily by FTS5,
+    where its own prefix query merges every such posting list before the first row), or an
+    FTS5 prefix query when they are too many."""
+    if terms is None:
+        return _string(mark + prefix, True)
+    if not terms:
+        return _NOTHING
+    return _any_of([_string(mark + t) for t in terms])
+
+
+def _render(node, mode: str, expand=lambda prefix: None) -> str:
     if isinstance(node, Word):
-        return _leaf(node, mode)
+        return _leaf(node, mode, expand)
     if isinstance(node, Or):
-        return "(" + " OR ".join(_render(i, mode) for i in node.items) + ")"
+        return "(" + " OR ".join(_render(i, mode, expand) for i in node.items) + ")"
     if isinstance(node, And):
-        positive = [_render(i, mode) for i in node.items if not isinstance(i, Not)]
-        negative = [_render(i.item, mode) for i in node.items if isinstance(i, Not)]
+        positive = [_render(i, mode, expand) for i in node.items if not isinstance(i, Not)]
+        negative = [_render(i.item, mode, expand) for i in node.items if isinstance(i, Not)]
         expr = "(" + " AND ".join(positive) + ")"
         if negative:
             expr = f"({expr} NOT ({' OR '.join(negative)}))"
@@ -357,12 +404,26 @@ class _Plan:
 
     def __init__(self, cur, query: Query, filters: Filters):
         self.cur = cur
-        self.match = _render(query.root, "text")
+        self._expansions: dict[str, list[str] | None] = {}
+        self.match = _render(query.root, "text", self.expand)
         self.arms = _filter_arms(cur, filters)
         exact = query.exact
-        self.exact = _render(exact, "exact") if exact is not None else None
-        self.title = _render(query.positive, "title")
+        self.exact = _render(exact, "exact", self.expand) if exact is not None else None
+        self.title = _render(query.positive, "title", self.expand)
         self.pairs = [_string(f"_b{p.first.folded}_{p.second.folded}", p.prefix) for p in query.pairs]
+
+    def expand(self, prefix: str) -> list[str] | None:
+        """The indexed words beginning with ``prefix`` (None: more than ``MAX_EXPANSION``)."""
+        if prefix not in self._expansions:
+            if not _has_terms(self.cur):
+                return None
+            self.cur.execute(
+                f"SELECT term FROM {TERMS} WHERE term >= %s AND term < %s ORDER BY term LIMIT %s",
+                [prefix, prefix + "\U0010ffff", MAX_EXPANSION + 1],
+            )
+            terms = [row[0] for row in self.cur.fetchall()]
+            self._expansions[prefix] = terms if len(terms) <= MAX_EXPANSION else None
+        return self._expansions[prefix]
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -407,6 +468,18 @@ class _Plan:
         streams = [self._read(arm, expr, **kwargs) for arm in self.arms]
         merged = heapq.merge(*streams, reverse=True)
         return list(islice(merged, offset, None if limit is None else offset + limit))
+
+    def read_all(self, expr: str, most: int) -> list[int] | None:
+        """Every id matching ``expr`` and the filters, in no order; None if more than ``most``
+        (rowid order is FTS5's natural one: cheaper than newest first)."""
+        ids: list[int] = []
+        for arm in self.arms:
+            sql, params = self._arm_sql(arm, expr, f"{TABLE}.rowid")
+            self.cur.execute(sql + " LIMIT %s", [*params, most + 1 - len(ids)])
+            ids += [row[0] for row in self.cur.fetchall()]
+            if len(ids) > most:
+                return None
+        return ids
 
     # -- ranking ------------------------------------------------------------------------------
 
@@ -477,9 +550,9 @@ def _start(cur, query: Query, filters: Filters) -> tuple[_Plan | None, int, list
         plan = _Plan(cur, query, filters)
     except _Impossible:
         return None, 0, None
-    most = _rank_all()
-    ids = plan.read(plan.match, limit=most + 1)
-    if len(ids) <= most:
+    # Read up to RANK_ALL ids: all of them when there are few (no count needed), else count.
+    ids = plan.read_all(plan.match, _rank_all())
+    if ids is not None:
         return plan, len(ids), ids
     return plan, plan.count(plan.match), None
 
@@ -499,8 +572,8 @@ def search(query: Query, filters: Filters, limit: int, offset: int) -> tuple[int
         # side-by-side pairs as soon as there are enough of them: rank those when they are few.
         most, need = _rank_all(), offset + limit
         for level in range(len(plan.pairs), 0, -1):
-            best = plan.read(f"({plan.match} AND {plan.at_least(level)})", limit=most + 1)
-            if len(best) > most:
+            best = plan.read_all(f"({plan.match} AND {plan.at_least(level)})", most)
+            if best is None:
                 break
             if len(best) >= need:
                 return total, _scored(plan.rank_all(best)[offset:offset + limit])
