@@ -1,8 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from doingoai.core import permissions
-
 from .models import Event, Plan
 
 
@@ -31,6 +29,3 @@ class EventViewSet(ModelViewSet):
     form_fields = ["plan", "date", "name"]
     copy_view_enabled = False
 
-
-def can_manage_plans(user) -> bool:
-    return permissions.is_leader(user) or permissions.can_manage_people(user) or user.has_perm("plans.change_plan")
