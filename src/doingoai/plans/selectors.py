@@ -6,7 +6,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Max, Prefetch, Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from doingoai.core import permissions
@@ -93,6 +93,3 @@ def updates_in(plan: Plan, start: datetime.date, end: datetime.date):
     return (ProgressUpdate.objects.filter(task__plan=plan, date__gte=start, date__lte=end)
             .select_related("task", "unit").prefetch_related("links").order_by("task__no", "date", "id"))
 
-
-def prefetch_updates(tasks):
-    return tasks.prefetch_related(Prefetch("updates", queryset=ProgressUpdate.objects.select_related("unit")))

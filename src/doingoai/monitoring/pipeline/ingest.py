@@ -108,14 +108,15 @@ def _attach_story(article: Article, story_key: int) -> None:
         story = Story.objects.create(title=article.title, language=article.language, first_article=article,
                                      first_seen_at=seen, last_seen_at=seen, article_count=1,
                                      outlet_count=1 if article.source_id else 0)
+        Article.objects.filter(pk=article.pk).update(story=story)
     else:
         story = Story.objects.select_for_update().get(pk=Article.objects.get(pk=story_key).story_id)
+        Article.objects.filter(pk=article.pk).update(story=story)
         story.article_count += 1
         story.last_seen_at = max(story.last_seen_at, seen)
         if seen < story.first_seen_at:
             story.first_seen_at, story.first_article = seen, article
-        story.outlet_count = (Article.objects.filter(story=story).exclude(source=None)
-                              .values("source").distinct().count() + (1 if article.source_id else 0))
+        # Outlets, not articles: two copies from one outlet count once.
+        story.outlet_count = Article.objects.filter(story=story).exclude(source=None).values("source").distinct().count()
         story.save()
-    Article.objects.filter(pk=article.pk).update(story=story)
     article.story = story
