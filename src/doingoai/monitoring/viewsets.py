@@ -1,11 +1,11 @@
 """Staff screens of the monitoring app (first: the sources and the stored articles)."""
 
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
 
-from doingoai.core import permissions
 from doingoai.core.viewsets import ReadOnlyPolicy
 
+from .access import can_use
 from .models import Article, Source
 
 
@@ -14,6 +14,7 @@ class SourceViewSet(ModelViewSet):
     icon = "site"
     menu_label = _("Nguồn tin")
     url_prefix = "bao-chi/nguon-tin"
+    add_to_admin_menu = False
     name = "monitoring_sources"
     list_display = ["name", "kind", "country", "language", "active", "polling", "last_success_at", "error_streak"]
     list_filter = ["kind", "country", "language", "active", "polling"]
@@ -29,21 +30,14 @@ class ArticleViewSet(ModelViewSet):
     icon = "doc-full"
     menu_label = _("Bài báo")
     url_prefix = "bao-chi/bai-bao"
+    add_to_admin_menu = False
     name = "monitoring_articles"
     list_display = ["title", "source", "published_at", "language", "relevant", "sentiment"]
     list_filter = ["language", "relevant", "sentiment", "source__kind"]
     # Labels are corrected through LabelCorrection (they join the training data), not edited here.
-    permission_policy = ReadOnlyPolicy(Article, lambda user: permissions.is_leader(user) or bool(
-        permissions.unit_ids(user, permissions.EDITING_ROLES)))
+    permission_policy = ReadOnlyPolicy(Article, can_use)
     form_fields = ["title"]
     copy_view_enabled = False
     inspect_view_enabled = True
     inspect_view_fields = ["title", "url", "source", "published_at", "fetched_at", "language", "relevant", "relevance",
                            "themes", "sentiment", "story", "text"]
-
-
-class MonitoringGroup(ModelViewSetGroup):
-    menu_label = _("Theo dõi báo chí")
-    menu_icon = "search"
-    menu_order = 150
-    items = (ArticleViewSet, SourceViewSet)

@@ -1,4 +1,4 @@
-"""Staff screens of press monitoring. Thin: HTTP in, search and exports out."""
+"""The search screen: HTTP in, search and exports out."""
 
 from __future__ import annotations
 
@@ -9,17 +9,12 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from doingoai.core import permissions
-
-from . import exports, search
-from .forms import SearchForm
-from .models import Article
+from .. import exports, search
+from ..access import can_use
+from ..forms import SearchForm
+from ..models import Article
 
 PER_PAGE = 20
-
-
-def can_use(user) -> bool:
-    return permissions.is_leader(user) or bool(permissions.unit_ids(user, permissions.EDITING_ROLES))
 
 
 def search_view(request):
