@@ -193,6 +193,14 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no calls to outside services from staff 
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "odt", "txt", "csv", "zip"]
 
+# --- Press monitoring -------------------------------------------------------------------------
+# The unit whose people are told about silent sources and prepare the digest (task 9's lead).
+DOINGOAI_MONITORING_UNIT = env.code("MONITORING_UNIT", "TTBCXB")
+# A source that has published nothing for this many times its usual interval is "silent".
+DOINGOAI_SILENCE_FACTOR = env.integer("SILENCE_FACTOR", 4, 2, 100)
+# The daily digest covers the hours before it is compiled (its time is the schedule's, 07:00).
+DOINGOAI_DIGEST_HOURS = env.integer("DIGEST_HOURS", 24, 1, 168)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

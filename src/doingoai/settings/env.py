@@ -45,6 +45,14 @@ def integer(name: str, default: int, low: int, high: int) -> int:
     return value
 
 
+def code(name: str, default: str) -> str:
+    """A short identifier (letters, digits, ``-`` and ``_``), such as a unit's code."""
+    raw = os.environ.get(name, "").strip() or default
+    if not raw.replace("-", "").replace("_", "").isalnum() or len(raw) > 50:
+        raise ConfigError(f"{name}={raw!r} không hợp lệ: cần một mã gồm chữ, số, '-' hoặc '_' (tối đa 50 ký tự).")
+    return raw
+
+
 def choice(name: str, default: str, accepted: tuple[str, ...]) -> str:
     raw = os.environ.get(name, default).strip().lower() or default
     if raw not in accepted:
