@@ -3,7 +3,7 @@
 import unicodedata
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from doingoai.core import vntext
@@ -37,6 +37,19 @@ def test_fold_treats_composed_and_decomposed_input_alike():
 def test_normalize_keeps_diacritics_and_collapses_spaces():
     assert vntext.normalize("  Sở\u00a0Thông tin \n và  Truyền thông ") == "Sở Thông tin và Truyền thông"
     assert vntext.normalize(unicodedata.normalize("NFD", "Đơn vị")) == "Đơn vị"
+
+
+@given(st.text())
+@settings(max_examples=2000)
+def test_fold_character_by_character_equals_folding_the_whole_string(text):
+    assert vntext.fold(text) == vntext.fold_reference(text)
+
+
+def test_fold_equals_its_definition_on_every_vietnamese_letter_and_some_hard_cases():
+    letters = "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵ"
+    hard = ["İstanbul", "ﬁ", "ß", "ᾳ", "e\u0301", "한국 하이퐁", "海防市", "ハイフォン", "q\u0303", "ୋ"]
+    for text in [letters, letters.upper(), *hard]:
+        assert vntext.fold(text) == vntext.fold_reference(text)
 
 
 @given(st.text())

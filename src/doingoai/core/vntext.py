@@ -31,13 +31,38 @@ def fold(text: str) -> str:
     """"Đối ngoại" → "doi ngoai": NFC → NFD, combining marks dropped, đ/Đ → d, casefolded.
 
     Idempotent, never raises on a ``str``, keeps digits, punctuation and spacing. Letters of
-    other scripts keep their base form (CJK is unchanged)."""
+    other scripts keep their base form (CJK is unchanged).
+
+    Folding is character by character once the text is in NFC, so each character's fold is
+    computed once (``fold_reference``) and then looked up: the hot paths (indexing, analysis,
+    content hashes) fold millions of characters."""
+    if text.isascii():
+        return text.lower()
+    folded = unicodedata.normalize("NFC", text).translate(_FOLDED)
+    if folded.isascii() or unicodedata.is_normalized("NFC", folded):
+        return folded
+    return unicodedata.normalize("NFC", folded)
+
+
+def fold_reference(text: str) -> str:
+    """The definition of ``fold`` on a whole string (slow; ``fold`` must equal it)."""
     decomposed = unicodedata.normalize("NFD", unicodedata.normalize("NFC", text))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     # Casefold can produce new combining marks (e.g. "İ" → "i̇"); drop those too.
     folded = stripped.translate(_D).casefold().translate(_D)
     folded = unicodedata.normalize("NFD", folded)
     return unicodedata.normalize("NFC", "".join(c for c in folded if not unicodedata.combining(c)))
+
+
+class _FoldTable(dict):
+    """code point → its fold, filled on first sight (a ``str.translate`` table)."""
+
+    def __missing__(self, code: int) -> str:
+        value = self[code] = fold_reference(chr(code))
+        return value
+
+
+_FOLDED = _FoldTable()
 
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)

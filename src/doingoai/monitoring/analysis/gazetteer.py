@@ -67,7 +67,21 @@ def _fold_with_map(text: str) -> tuple[str, list[int] | None]:
     folded = fold(text)
     if len(folded) == len(text):
         return folded, None
-    pieces, where = [], []
+    # Only a few characters fold to more or fewer than one ("ß" → "ss"): map runs between them
+    # at once instead of character by character.
+    special = [c for c in set(text) if len(_fold_char(c)) != 1]
+    where: list[int] = []
+    if special:
+        position = 0
+        for m in re.finditer("[" + "".join(re.escape(c) for c in special) + "]", text):
+            start = m.start()
+            where.extend(range(position, start))
+            where.extend([start] * len(_fold_char(text[start])))
+            position = start + 1
+        where.extend(range(position, len(text)))
+    if len(where) == len(folded):
+        return folded, where
+    pieces, where = [], []  # folding the whole text differed from folding its characters
     for i, char in enumerate(text):
         f = _fold_char(char)
         pieces.append(f)

@@ -26,6 +26,7 @@ LATIN_LANGUAGES = {
     "INDONESIAN": "id", "ITALIAN": "it", "PORTUGUESE": "pt", "DUTCH": "nl",
 }
 SAMPLE = 1500  # characters looked at
+LINGUA_SAMPLE = 600  # of which lingua reads these: its cost grows with the text, its accuracy stops growing
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # A Vietnamese syllable, written without its marks.
@@ -147,7 +148,7 @@ def _latin(sample: str, page: str | None, words: int) -> str:
     unaccented_vi = looks_like_unaccented_vietnamese(sample)
     if unaccented_vi and not (page and words <= 4):
         return "vi"
-    scores = _confidences(sample)
+    scores = _confidences(sample[:LINGUA_SAMPLE])
     if len(sample) < 200:
         # Place names say nothing of the language around them ("Le port de Haiphong"): average
         # with the text without them.

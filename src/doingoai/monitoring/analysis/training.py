@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Iterable
 from datetime import date, datetime
 from functools import lru_cache
@@ -117,8 +118,17 @@ def _base_hash(stamp: tuple) -> str:
 def base_hash() -> str:
     """Hash of the code (the analysis modules, scikit-learn's version) and of the data the base
     models are trained on: when any of them changes, saved models are not used any more."""
-    stamp = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in _inputs())
-    return _base_hash(stamp)
+    global _stamp_checked
+    now = time.monotonic()
+    if _stamp_checked is None or now - _stamp_checked[0] > STAMP_SECONDS:
+        stats = [(p, p.stat()) for p in _inputs()]
+        _stamp_checked = (now, tuple((str(p), st.st_mtime_ns, st.st_size) for p, st in stats))
+    return _base_hash(_stamp_checked[1])
+
+
+# The inputs' stamp is looked at once every few seconds, not for every article analysed.
+STAMP_SECONDS = 10.0
+_stamp_checked: tuple[float, tuple] | None = None
 
 
 def _clean(example: dict) -> dict:

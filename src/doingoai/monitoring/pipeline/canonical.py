@@ -154,10 +154,20 @@ def url_key(url: str) -> str:
     return hashlib.sha256(canonical_url(url).encode("utf-8")).hexdigest()
 
 
+class _WithoutFormatCharacters(dict):
+    """A ``str.translate`` table dropping format characters (category Cf), filled on first sight."""
+
+    def __missing__(self, code: int) -> int | None:
+        value = self[code] = None if unicodedata.category(chr(code)) == "Cf" else code
+        return value
+
+
+_NO_FORMAT = _WithoutFormatCharacters()
+
+
 def _content_words(text: str) -> str:
     # zero-width spaces and soft hyphens (format characters) must not split a word
-    text = "".join(c for c in text if unicodedata.category(c) != "Cf") if text else ""
-    return " ".join(vntext.fold_tokens(text))
+    return " ".join(vntext.fold_tokens(text.translate(_NO_FORMAT))) if text else ""
 
 
 def content_hash(title: str, text: str) -> str:
