@@ -16,6 +16,7 @@ import json
 import os
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,8 @@ __all__ = ["AnalysisModels", "model_dir", "active", "activate", "save", "load", 
 ACTIVE_FILE = "analysis-active.json"
 _lock = threading.RLock()
 _current: AnalysisModels | None = None
+_checked_at = 0.0
+RECHECK_SECONDS = 10.0  # how often a running process looks for models activated elsewhere
 
 
 @dataclass
@@ -111,11 +114,17 @@ def activate(models: AnalysisModels, persist: bool = True) -> AnalysisModels:
 def active(base: str, train) -> AnalysisModels:
     """The models to analyse with: in memory, else the active file, else the base file, else
     ``train()`` (which returns models built on the shipped data) saved for next time."""
-    global _current
+    global _current, _checked_at
     with _lock:
-        if _current is not None and _current.base == base:
+        now = time.monotonic()
+        if _current is not None and _current.base == base and now - _checked_at < RECHECK_SECONDS:
             return _current
+        # Another process (the retraining job) may have activated newer models meanwhile.
+        _checked_at = now
         record = _read_active()
+        if (_current is not None and _current.base == base
+                and (not record or record.get("data_hash") == _current.data_hash)):
+            return _current
         if record and record.get("base") == base:
             models = load(record["data_hash"])
             if models is not None:
@@ -145,6 +154,6 @@ def active_version(base: str) -> str | None:
 
 def reset() -> None:
     """Forget the models held in memory (tests, or after the data changed)."""
-    global _current
+    global _current, _checked_at
     with _lock:
-        _current = None
+        _current, _checked_at = None, 0.0
