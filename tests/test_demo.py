@@ -1,9 +1,11 @@
 """`doingoai demo` (run by `make run`) gives a new user a living platform, and running it
 again changes nothing."""
 
+import datetime
 import io
 
 from django.core.management import call_command
+from django.utils import timezone
 
 from doingoai.monitoring.models import Article, Source
 from doingoai.plans.models import Plan, ProgressUpdate
@@ -20,9 +22,14 @@ def test_the_demo_loads_people_the_plan_sources_and_articles_and_is_idempotent(d
     assert ProgressUpdate.objects.filter(task__plan=plan).exists()
     assert plan.events.filter(name__contains="70 năm Ngày giải phóng Hải Phòng").exists()
     assert Source.objects.filter(name="Báo Hải Phòng", polling=False).exists()
-    assert Article.objects.count() == 14
+    assert Article.objects.count() == 80
+    assert not Article.objects.filter(source=None).exists()  # every sample comes from a catalogued outlet
+    # Dated as if fetched lately: the newest an hour ago, a dozen in the last day.
+    newest = Article.objects.latest("published_at").published_at
+    assert timezone.now() - newest < datetime.timedelta(hours=2)
+    assert Article.objects.filter(published_at__gte=newest - datetime.timedelta(hours=24)).count() >= 8
     copies = Article.objects.filter(title="Cảng Lạch Huyện đón tàu container 18.000 TEU")
     assert copies.count() == 2 and copies.values("story").distinct().count() == 1
     assert Article.objects.get(url__contains="an-giang").relevant is False
     call_command("demo", stdout=io.StringIO())
-    assert Plan.objects.count() == 1 and Article.objects.count() == 14
+    assert Plan.objects.count() == 1 and Article.objects.count() == 80
