@@ -1,4 +1,5 @@
-"""Export of every match of a search (not a page of them) to CSV and XLSX."""
+"""Export of every match of a search (not a page of them) to CSV and XLSX, and the writers of
+any table (a header and rows) in those two formats, which the statistics screen uses too."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Iterable, Iterator
 
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from .models import Article
 
@@ -33,19 +35,48 @@ def rows(ids: Iterable[int], batch: int = 1000) -> Iterator[list]:
 
 
 def to_csv(ids: Iterable[int]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
-    writer.writerows(rows(ids))
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: spreadsheet programs read UTF-8
+    return table_to_csv(COLUMNS, rows(ids))
 
 
 def to_xlsx(ids: Iterable[int]) -> bytes:
+    return table_to_xlsx(COLUMNS, rows(ids), "Kết quả tìm kiếm")
+
+
+# --- any table ---------------------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_safe(value):
+    """Text from the press must not become a formula in a spreadsheet program."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def table_to_csv(columns: list[str], table_rows: Iterable[list]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    writer.writerows([_csv_safe(v) for v in row] for row in table_rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: spreadsheet programs read UTF-8
+
+
+_SHEET_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
+
+
+def table_to_xlsx(columns: list[str], table_rows: Iterable[list], title: str = "Bảng") -> bytes:
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("Kết quả tìm kiếm")
-    sheet.append(COLUMNS)
-    for row in rows(ids):
-        sheet.append(row)
+    sheet = book.create_sheet(title.translate(_SHEET_FORBIDDEN)[:31] or "Bảng")
+    sheet.append(columns)
+    for row in table_rows:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"  # openpyxl would store it as a formula
+            cells.append(cell)
+        sheet.append(cells)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -1,6 +1,8 @@
 """Staff screens of the monitoring app (first: the sources and the stored articles)."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from doingoai.core.viewsets import ReadOnlyPolicy
@@ -25,6 +27,15 @@ class SourceViewSet(ModelViewSet):
     inspect_view_enabled = True
 
 
+class ArticleIndexView(IndexView):
+    """The list of articles, whose titles lead to the article's own page (story, corrections)."""
+
+    def get_inspect_url(self, instance):
+        if super().get_inspect_url(instance):
+            return reverse("monitoring_article", args=[instance.pk])
+        return None
+
+
 class ArticleViewSet(ModelViewSet):
     model = Article
     icon = "doc-full"
@@ -32,6 +43,7 @@ class ArticleViewSet(ModelViewSet):
     url_prefix = "bao-chi/bai-bao"
     add_to_admin_menu = False
     name = "monitoring_articles"
+    index_view_class = ArticleIndexView
     list_display = ["title", "source", "published_at", "language", "relevant", "sentiment"]
     list_filter = ["language", "relevant", "sentiment", "source__kind"]
     # Labels are corrected through LabelCorrection (they join the training data), not edited here.

@@ -1,9 +1,11 @@
-"""The stored articles (and, later in this module, their page with label corrections)."""
+"""The stored articles: their list (a Wagtail viewset), the page of an article with the
+correction of its labels, the page of a story, and the screen of the analysis models."""
 
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from ..views import articles as views
 from ..viewsets import ArticleViewSet
 
 
@@ -12,8 +14,24 @@ def article_viewset():
     return ArticleViewSet()
 
 
+@hooks.register("register_admin_urls")
+def admin_urls():
+    return [
+        path("bao-chi/bai-bao/<int:pk>/", views.article_page, name="monitoring_article"),
+        path("bao-chi/cau-chuyen/<int:pk>/", views.story_page, name="monitoring_story"),
+        path("bao-chi/mo-hinh-phan-tich/", views.models_page, name="monitoring_models"),
+    ]
+
+
 @hooks.register("register_monitoring_menu_item")
 def articles_menu():
     from . import MonitoringMenuItem
 
     return MonitoringMenuItem(_("Bài báo"), reverse("monitoring_articles:index"), icon_name="doc-full", order=20)
+
+
+@hooks.register("register_monitoring_menu_item")
+def models_menu():
+    from . import MonitoringMenuItem
+
+    return MonitoringMenuItem(_("Mô hình phân tích"), reverse("monitoring_models"), icon_name="cogs", order=90)
