@@ -273,3 +273,79 @@ def _handler_for(server: LocalServer) -> type[BaseHTTPRequestHandler]:
 def serve(routes: dict[str, Route] | None = None) -> LocalServer:
     """A started server, to be used as a context manager (stopped on exit)."""
     return LocalServer(routes).start()
+
+
+# --- A fake Vietnamese news site (feeds, sitemaps, listing and article pages) ----------------
+
+@dataclass
+class NewsArticle:
+    """One article of a fake outlet: its path, title, paragraphs and publication time
+    (ISO 8601, Vietnam time when no offset is given)."""
+
+    path: str
+    title: str
+    paragraphs: Sequence[str]
+    published: str = "2025-09-01T08:00:00+07:00"
+
+
+def article_html(article: NewsArticle, *, charset: str | None = "utf-8") -> str:
+    """The page of an article as a Vietnamese outlet prints it: a menu, the article, a footer."""
+    from html import escape
+
+    meta = f'<meta charset="{charset}">' if charset else ""
+    body = "".join(f"<p>{escape(p)}</p>" for p in article.paragraphs)
+    return (
+        f'<!DOCTYPE html><html lang="vi"><head>{meta}<title>{escape(article.title)}</title>'
+        f'<meta property="og:title" content="{escape(article.title)}">'
+        f'<meta property="article:published_time" content="{article.published}"></head><body>'
+        '<nav class="menu"><a href="/">Trang chủ</a> <a href="/chuyen-muc/thoi-su/">Thời sự</a></nav>'
+        f'<article><h1>{escape(article.title)}</h1>{body}</article>'
+        '<footer><p>Báo điện tử thử nghiệm. Giấy phép số 01/GP-BTTTT.</p></footer></body></html>'
+    )
+
+
+def rss_feed(base_url: str, articles: Sequence[NewsArticle], title: str = "Tin mới nhất") -> str:
+    """An RSS 2.0 feed of ``articles`` (RFC 822 dates, as Vietnamese outlets send them)."""
+    import email.utils
+    from datetime import datetime
+    from html import escape
+
+    items = "".join(
+        f"<item><title>{escape(a.title)}</title><link>{base_url}{a.path}</link>"
+        f"<guid>{base_url}{a.path}</guid>"
+        f"<pubDate>{email.utils.format_datetime(datetime.fromisoformat(a.published))}</pubDate>"
+        f"<description>{escape(a.paragraphs[0])}</description></item>"
+        for a in articles
+    )
+    return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>{escape(title)}</title>'
+            f"<link>{base_url}/</link><description>{escape(title)}</description>{items}</channel></rss>")
+
+
+def news_sitemap(base_url: str, articles: Sequence[NewsArticle], publication: str = "Báo Thử") -> str:
+    """A Google News sitemap of ``articles``."""
+    from html import escape
+
+    urls = "".join(
+        f"<url><loc>{base_url}{a.path}</loc><news:news><news:publication><news:name>{escape(publication)}"
+        f"</news:name><news:language>vi</news:language></news:publication>"
+        f"<news:publication_date>{a.published}</news:publication_date>"
+        f"<news:title>{escape(a.title)}</news:title></news:news></url>"
+        for a in articles
+    )
+    return ('<?xml version="1.0" encoding="UTF-8"?>'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+            f'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">{urls}</urlset>')
+
+
+def listing_html(articles: Sequence[NewsArticle], section: str = "Thời sự") -> str:
+    """A section page: a menu of categories, then links to ``articles``, then pagination."""
+    from html import escape
+
+    links = "".join(f'<li><a href="{a.path}">{escape(a.title)}</a></li>' for a in articles)
+    return (
+        f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{escape(section)}</title></head><body>'
+        '<nav class="menu"><a href="/">Trang chủ</a> <a href="/chuyen-muc/kinh-te/">Kinh tế</a>'
+        ' <a href="/chuyen-muc/xa-hoi/">Xã hội</a></nav>'
+        f'<h1>{escape(section)}</h1><ul class="list-news">{links}</ul>'
+        '<div class="pagination"><a href="/thoi-su/trang-2/">Trang 2</a></div></body></html>'
+    )

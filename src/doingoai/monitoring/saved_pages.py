@@ -48,6 +48,20 @@ def page_url(path: Path, extracted) -> str | None:
     return extracted.canonical_url if extracted else None
 
 
+def incoming_from_page(extracted, url: str | None, *, published=None, title: str = "",
+                       source=None) -> ingest.Incoming | None:
+    """The one way from an extracted page to what the pipeline stores (saved pages and
+    polled sources alike): the sanitised HTML, the page's language hint, the publication
+    time given by a feed (``published``) or else found on the page (htmldate), the page's
+    title or else the feed's. ``None`` when there is no article or no address."""
+    if extracted is None or not url or not (extracted.title or extracted.text):
+        return None
+    return ingest.Incoming(
+        url=url, title=extracted.title or title, text=extracted.text, published=published or extracted.published,
+        html=extracted.html, author=extracted.author or "", page_lang=extracted.language_hint, source=source,
+    )
+
+
 def process_directory(folder: Path) -> Report:
     report = Report()
     begun = time.perf_counter()
@@ -56,14 +70,11 @@ def process_directory(folder: Path) -> Report:
         started = time.perf_counter()
         extracted = extraction.extract(path.read_bytes())
         report.extract_seconds += time.perf_counter() - started
-        url = page_url(path, extracted)
-        if extracted is None or not url or not (extracted.title or extracted.text):
+        incoming = incoming_from_page(extracted, page_url(path, extracted))
+        if incoming is None:
             report.failed.append(f"{path.name}: không trích xuất được bài hoặc không rõ địa chỉ")
             continue
-        outcome = ingest.ingest([ingest.Incoming(
-            url=url, title=extracted.title, text=extracted.text, published=extracted.published,
-            html=extracted.html, author=extracted.author or "", page_lang=extracted.language_hint,
-        )], times=report.times)[0]
+        outcome = ingest.ingest([incoming], times=report.times)[0]
         if outcome.created:
             report.stored += 1
         else:
