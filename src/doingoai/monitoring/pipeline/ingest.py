@@ -99,6 +99,10 @@ def ingest(items: Iterable[Incoming], *, times: StageTimes | None = None) -> lis
             continue
         times.count += 1
         outcomes.append(Outcome(article, True))
+    if created := [o.article.pk for o in outcomes if o.created]:
+        from .. import tasks  # → alerts: once the articles are committed
+
+        transaction.on_commit(lambda: tasks.evaluate_alerts.enqueue(created), robust=True)
     return outcomes
 
 

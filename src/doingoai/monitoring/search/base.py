@@ -46,7 +46,9 @@ class Filters:
 
     ``date_from`` / ``date_to``: calendar days (inclusive) of publication in the platform's time
     zone (Asia/Ho_Chi_Minh); an article without a publication time passes no date filter.
-    ``min_relevance``: relevance score at least this (0…1)."""
+    ``min_relevance``: relevance score at least this (0…1).
+    ``ids``: only these articles (``None``: every article; an empty sequence: none) — to ask
+    whether given articles match, e.g. the newly stored ones for the alert rules."""
 
     date_from: dt.date | None = None
     date_to: dt.date | None = None
@@ -57,6 +59,7 @@ class Filters:
     sentiments: Sequence[str] = ()
     relevant_only: bool = False
     min_relevance: float | None = None
+    ids: Sequence[int] | None = None
 
     def normalized(self) -> Filters:
         """Checked and in the index's spelling (dates as dates, countries in capitals)."""
@@ -78,6 +81,7 @@ class Filters:
             sentiments=tuple(sorted(set(self.sentiments))),
             relevant_only=bool(self.relevant_only),
             min_relevance=min_relevance,
+            ids=None if self.ids is None else tuple(sorted({int(i) for i in self.ids})),
         )
 
 

@@ -188,6 +188,8 @@ def _filters(filters: Filters) -> list[dict]:
         out.append({"term": {"relevant": True}})
     if filters.min_relevance is not None:
         out.append({"range": {"relevance": {"gte": filters.min_relevance}}})
+    if filters.ids is not None:
+        out.append({"terms": {"article_id": list(filters.ids)}})
     return out
 
 

@@ -162,6 +162,9 @@ def _where(query: Query, filters: Filters) -> tuple[str, list]:
     if filters.min_relevance is not None:
         clauses.append("relevance >= %s")
         params.append(filters.min_relevance)
+    if filters.ids is not None:
+        clauses.append("article_id = ANY(%s::bigint[])")
+        params.append(list(filters.ids))
     return " AND ".join(clauses), params
 
 

@@ -406,7 +406,13 @@ class _Plan:
         self.cur = cur
         self._expansions: dict[str, list[str] | None] = {}
         self.match = _render(query.root, "text", self.expand)
+        if filters.ids is not None and not filters.ids:
+            raise _Impossible
         self.arms = _filter_arms(cur, filters)
+        # Only these articles: their rowid range (which FTS5 seeks to), then the ids themselves
+        # checked inside SQLite ("+rowid": no lookup per id).
+        self.ids = json.dumps(list(filters.ids)) if filters.ids is not None else None
+        self.id_range = (min(filters.ids), max(filters.ids)) if filters.ids else None
         exact = query.exact
         self.exact = _render(exact, "exact", self.expand) if exact is not None else None
         self.title = _render(query.positive, "title", self.expand)
@@ -431,9 +437,15 @@ class _Plan:
         facets, threshold = arm
         match = expr if facets is None else f"({expr} AND {facets})"
         if threshold is None:
-            return f"SELECT {select} FROM {TABLE} WHERE {TABLE} MATCH %s", [match]
-        return (f"SELECT {select} FROM {TABLE} JOIN {DOCS} ON {DOCS}.article_id = {TABLE}.rowid "
-                f"WHERE {TABLE} MATCH %s AND {DOCS}.relevance >= %s", [match, threshold])
+            sql, params = f"SELECT {select} FROM {TABLE} WHERE {TABLE} MATCH %s", [match]
+        else:
+            sql, params = (f"SELECT {select} FROM {TABLE} JOIN {DOCS} ON {DOCS}.article_id = {TABLE}.rowid "
+                           f"WHERE {TABLE} MATCH %s AND {DOCS}.relevance >= %s", [match, threshold])
+        if self.ids is not None:
+            sql += (f" AND {TABLE}.rowid BETWEEN %s AND %s "
+                    f"AND +{TABLE}.rowid IN (SELECT value FROM json_each(%s))")
+            params += [*self.id_range, self.ids]
+        return sql, params
 
     def count(self, expr: str) -> int:
         total = 0

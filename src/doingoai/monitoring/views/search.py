@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import exports, search
+from .. import alerts, exports, search
 from ..access import can_use
-from ..forms import SearchForm
+from ..forms import SaveSearchForm, SearchForm
 from ..models import Article
 
 PER_PAGE = 20
@@ -21,6 +22,16 @@ def search_view(request):
     if not can_use(request.user):
         raise PermissionDenied
     form = SearchForm(request.GET or None)
+    save_form = SaveSearchForm(request.POST or None, prefix="luu")
+    if request.method == "POST" and form.is_valid() and form.cleaned_data.get("q") and save_form.is_valid():
+        try:
+            saved, created = alerts.save_search(request.user, save_form.cleaned_data["name"], form.cleaned_data["q"],
+                                                alerts.params_of(form.cleaned_data), save_form.cleaned_data["shared"])
+        except ValidationError as exc:
+            save_form.add_error("name", exc)
+        else:
+            messages.success(request, _("Đã lưu tìm kiếm «%(name)s».") % {"name": saved.name})
+            return HttpResponseRedirect(request.get_full_path())
     page, hits, error, paginator = None, [], "", None
     if form.is_valid() and form.cleaned_data.get("q"):
         query, filters = form.cleaned_data["q"], form.filters()
@@ -50,5 +61,5 @@ def search_view(request):
     params.pop("xuat", None)
     return TemplateResponse(request, "monitoring/search.html", {
         "form": form, "page": page, "hits": hits, "error": error, "paginator": paginator,
-        "params": params.urlencode(), "page_title": _("Tìm kiếm bài báo"),
+        "params": params.urlencode(), "page_title": _("Tìm kiếm bài báo"), "save_form": save_form,
     })
