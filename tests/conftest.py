@@ -64,6 +64,26 @@ def signed_in(client):
 
 
 @pytest.fixture
+def empty_queue(settings):
+    """With the RQ backend the queue lives in Redis, shared by every test: a test that runs a
+    worker starts with it empty (no job left by another test) and leaves it empty."""
+
+    def empty():
+        if settings.TASKS_BACKEND == "rq":
+            import django_rq
+
+            queue = django_rq.get_queue("default")
+            queue.empty()
+            for registry in (queue.scheduled_job_registry, queue.failed_job_registry):
+                for job_id in registry.get_job_ids():
+                    registry.remove(job_id, delete_job=True)
+
+    empty()
+    yield
+    empty()
+
+
+@pytest.fixture
 def subprocess_env(settings):
     """Environment for a `doingoai` subprocess that must see the test database."""
     env = {**os.environ, "DOINGOAI_DATA_DIR": str(settings.DATA_DIR)}

@@ -15,7 +15,6 @@ import random
 import subprocess
 
 import pytest
-from django.conf import settings as django_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -294,11 +293,7 @@ def test_a_webhook_to_the_server_itself_is_refused_without_the_test_setting(sour
 
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_evaluates_the_rules_after_an_ingest_and_sends_the_email(
-        sources, owner, subprocess_env, doingoai_bin):
-    if django_settings.TASKS_BACKEND == "rq":
-        import django_rq
-
-        django_rq.get_queue("default").empty()
+        sources, owner, subprocess_env, doingoai_bin, empty_queue):
     rule = rule_for(owner, by_email=True)
     with smtp_server() as mail:
         article = publish(sources["hp"], 800)  # ingest enqueues evaluate_alerts once committed

@@ -11,7 +11,6 @@ import datetime
 import subprocess
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -71,21 +70,6 @@ ARTICLES = [
 def loopback(settings):
     """The local sites listen on 127.0.0.1, which the fetcher refuses unless told."""
     settings.DOINGOAI_FETCH_ALLOW_LOOPBACK = True
-
-
-@pytest.fixture
-def empty_queue():
-    """With the RQ backend, the queue is shared by every test: start empty, leave it empty."""
-
-    def empty():
-        if settings.TASKS_BACKEND == "rq":
-            import django_rq
-
-            django_rq.get_queue("default").empty()
-
-    empty()
-    yield
-    empty()
 
 
 def pages(articles, **reply):

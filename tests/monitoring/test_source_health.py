@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -21,21 +20,6 @@ HOUR = datetime.timedelta(hours=1)
 POLL_TASK = "doingoai.monitoring.tasks.poll_source"
 TEXT = ("Ủy ban nhân dân thành phố Hải Phòng chỉ đạo các sở, ngành đẩy nhanh tiến độ các công trình trọng điểm, "
         "bảo đảm an toàn giao thông và vệ sinh môi trường trên địa bàn.")
-
-
-@pytest.fixture
-def empty_queue():
-    """With the RQ backend, the queue is shared by every test: start empty, leave it empty."""
-
-    def empty():
-        if settings.TASKS_BACKEND == "rq":
-            import django_rq
-
-            django_rq.get_queue("default").empty()
-
-    empty()
-    yield
-    empty()
 
 
 def make_source(name="Báo Hải Phòng điện tử", **fields) -> Source:

@@ -28,9 +28,13 @@ class LanguageMiddleware:
             lang = settings.LANGUAGE_CODE
         translation.activate(lang)
         request.LANGUAGE_CODE = lang
-        response = self.get_response(request)
-        response.headers.setdefault("Content-Language", translation.get_language())
-        return response
+        try:
+            response = self.get_response(request)
+            response.headers.setdefault("Content-Language", translation.get_language())
+            return response
+        finally:
+            # The thread serves the next request (or test, or job) in the default language.
+            translation.deactivate()
 
 
 def client_ip(request) -> str:

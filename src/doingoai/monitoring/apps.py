@@ -7,3 +7,8 @@ class MonitoringConfig(AppConfig):
     label = "monitoring"
     verbose_name = _("Theo dõi báo chí")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # What monitoring gives the plan: the digest as evidence of task 9, the press figures
+        # for the periodic report. Registered in every process (web, worker, commands).
+        from . import digests, stats  # noqa: F401

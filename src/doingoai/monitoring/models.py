@@ -228,6 +228,7 @@ class AlertRule(models.Model):
         verbose_name = _("quy tắc cảnh báo")
         verbose_name_plural = _("quy tắc cảnh báo")
         ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="monitoring_alert_rule_name")]
 
     def __str__(self):
         return self.name

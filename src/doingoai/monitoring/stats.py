@@ -29,6 +29,9 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from doingoai.plans import statistics as plan_statistics
 
 from .analysis.themes import theme_codes
 from .labels import language_name, theme_names
@@ -331,3 +334,7 @@ def report_figures(start: datetime.date, end: datetime.date) -> list:
         Stat(_("Số câu chuyện có sắc thái tiêu cực"), negative.stories, 9),
         Stat(_("Số bài báo có sắc thái tiêu cực"), negative.articles, 9),
     ]
+
+
+# Figures of task 9 for the plan's periodic report (the plans app imports no monitoring module).
+plan_statistics.register("monitoring.press", gettext_noop("Theo dõi báo chí"), report_figures)

@@ -2,16 +2,9 @@
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 from wagtail import hooks
 
-from doingoai.plans import statistics as plan_statistics
-
-from .. import stats
 from ..views import statistics as views
-
-# Figures of task 9 for the periodic report (the plans app imports no monitoring module).
-plan_statistics.register("monitoring.press", gettext_noop("Theo dõi báo chí"), stats.report_figures)
 
 
 @hooks.register("register_admin_urls")
