@@ -110,6 +110,29 @@ def _address(arg: str) -> str:
     return rest.strip().split(" ", 1)[0].strip("<>")
 
 
+class _InThread:
+    """A socket server served by a thread of the test process; ``with`` stops it."""
+
+    def _serve(self, server: socketserver.BaseServer) -> None:
+        self._server = server
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    def start(self):
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
 class _SMTPSocketServer(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -119,16 +142,14 @@ class _SMTPSocketServer(socketserver.ThreadingTCPServer):
         super().__init__(("127.0.0.1", 0), _SMTPHandler)
 
 
-class SMTPServer:
+class SMTPServer(_InThread):
     """``refuse = True`` makes it answer MAIL with a temporary failure (451)."""
 
     def __init__(self):
         self.messages: list[Mail] = []
         self.refuse = False
         self._lock = threading.Lock()
-        self._server = _SMTPSocketServer(self)
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)
+        self._serve(_SMTPSocketServer(self))
 
     @property
     def port(self) -> int:
@@ -138,20 +159,6 @@ class SMTPServer:
         with self._lock:
             self.messages.append(mail)
 
-    def start(self) -> SMTPServer:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
-
-    def __enter__(self) -> SMTPServer:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
 
 def smtp_server() -> SMTPServer:
@@ -171,17 +178,16 @@ class Posted:
         return json.loads(self.body.decode("utf-8"))
 
 
-class WebhookReceiver:
+class WebhookReceiver(_InThread):
     """Records every POST; answers with ``statuses`` in turn (the last one repeats)."""
 
     def __init__(self, statuses: list[int] | None = None):
         self.received: list[Posted] = []
         self.statuses = list(statuses or [200])
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)
+        server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        server.daemon_threads = True
+        self._serve(server)
 
     def url(self, path: str = "/", host: str = "127.0.0.1") -> str:
         return f"http://{host}:{self._server.server_address[1]}{path}"
@@ -211,20 +217,6 @@ class WebhookReceiver:
 
         return Handler
 
-    def start(self) -> WebhookReceiver:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
-
-    def __enter__(self) -> WebhookReceiver:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
 
 def webhook_receiver(statuses: list[int] | None = None) -> WebhookReceiver:

@@ -306,7 +306,7 @@ def test_people_outside_monitoring_are_turned_away(press, people, signed_in, cli
     admin = signed_in(people["admin"])  # a role, but none that reads the press
     for url in urls:
         response = admin.get(url)
-        assert response.status_code == 403 and "Điểm báo chỉ dành cho" in response.content.decode()
+        assert response.status_code == 403 and "Theo dõi báo chí dành cho" in response.content.decode()
     assert admin.post(reverse("monitoring_digest_send", args=[digest.pk])).status_code == 403
     client.logout()
     nobody = get_user_model().objects.create_user(username="khongvaitro", password="Mật-khẩu-Thử-2025")

@@ -168,4 +168,15 @@ def test_a_wrong_date_gives_a_vietnamese_message_and_keeps_the_form(press, edito
 
 def test_the_screen_is_closed_to_people_without_a_monitoring_role(press, make_person, signed_in):
     response = signed_in(make_person(Role.QUAN_TRI, "VPS")).get(reverse("monitoring_statistics"))
-    assert response.status_code in (302, 403) and "data-stories" not in response.content.decode()
+    assert response.status_code == 403 and "data-stories" not in response.content.decode()
+
+
+def test_the_dashboard_opens_with_todays_stories_about_the_city_and_their_articles(db, make_person, signed_in):
+    from django.utils import timezone
+
+    outlets = [Source.objects.create(name=name, kind=Source.Kind.LOCAL, country="VN") for name in ("Báo A", "Báo B")]
+    now = timezone.now()
+    ingest([Incoming(url=f"https://bao{n}.vn/lach-huyen.html", title="Cảng Lạch Huyện đón tàu 18.000 TEU", text=PORT,
+                     published=now, source=outlet) for n, outlet in enumerate(outlets)])
+    body = signed_in(make_person(Role.CHUYEN_VIEN, "TTBCXB")).get(reverse("wagtailadmin_home")).content.decode()
+    assert "<strong>1</strong> Câu chuyện về thành phố hôm nay" in body and "2 bài báo" in body

@@ -6,23 +6,18 @@ sees and changes only her own rules and alerts (another's rule is "not found")."
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from .. import alerts
-from ..access import can_use
 from ..forms import AlertRuleForm, RenameSearchForm
 from ..models import AlertRule
+from . import monitoring_only
 
 PER_PAGE = 50
-
-
-def _allowed(request) -> None:
-    if not can_use(request.user):
-        raise PermissionDenied
 
 
 def _errors(exc: ValidationError) -> str:
@@ -31,8 +26,8 @@ def _errors(exc: ValidationError) -> str:
 
 # --- saved searches ----------------------------------------------------------------------------
 
+@monitoring_only
 def saved_searches(request):
-    _allowed(request)
     if request.method == "POST":
         pk = request.POST.get("id", "")
         saved = get_object_or_404(alerts.visible_searches(request.user), pk=int(pk) if pk.isdigit() else 0)
@@ -63,16 +58,16 @@ def saved_searches(request):
     })
 
 
+@monitoring_only
 def open_saved_search(request, pk: int):
-    _allowed(request)
     saved = get_object_or_404(alerts.visible_searches(request.user), pk=pk)
     return redirect(alerts.search_url(saved))
 
 
 # --- alert rules -------------------------------------------------------------------------------
 
+@monitoring_only
 def rules(request):
-    _allowed(request)
     return TemplateResponse(request, "monitoring/alerts/rules.html", {
         "rows": [(rule, alerts.theme_label(rule.theme) if rule.theme else "") for rule in alerts.rules_of(request.user)],
         "page_title": _("Quy tắc cảnh báo"),
@@ -92,18 +87,18 @@ def _rule_form(request, rule: AlertRule | None):
     })
 
 
+@monitoring_only
 def rule_create(request):
-    _allowed(request)
     return _rule_form(request, None)
 
 
+@monitoring_only
 def rule_edit(request, pk: int):
-    _allowed(request)
     return _rule_form(request, get_object_or_404(AlertRule, pk=pk, owner=request.user))
 
 
+@monitoring_only
 def rule_delete(request, pk: int):
-    _allowed(request)
     if request.method == "POST":
         rule = AlertRule.objects.filter(pk=pk, owner=request.user).first()
         if rule is not None:  # already deleted by a first submit: nothing left to do
@@ -119,8 +114,8 @@ def rule_delete(request, pk: int):
 
 # --- alerts ------------------------------------------------------------------------------------
 
+@monitoring_only
 def alert_list(request):
-    _allowed(request)
     try:
         number = max(1, int(request.GET.get("trang", "1")))
     except ValueError:

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import labels, stats
-from ..access import can_use
 from ..models import Article, Story
 from ..pipeline.extract import ALLOWED_TAGS
+from . import monitoring_only
 
 STORY_ARTICLES_SHOWN = 50
 
@@ -67,9 +67,8 @@ def _story_articles(story: Story, exclude: int | None = None, limit: int = STORY
     return qs[:limit]
 
 
+@monitoring_only
 def article_page(request, pk):
-    if not can_use(request.user):
-        raise PermissionDenied
     article = _article_or_404(pk)
     initial = {"language": article.language, "relevant": article.relevant, "themes": article.themes,
                "sentiment": article.sentiment}
@@ -100,9 +99,8 @@ def article_page(request, pk):
     })
 
 
+@monitoring_only
 def story_page(request, pk):
-    if not can_use(request.user):
-        raise PermissionDenied
     story = get_object_or_404(Story.objects.select_related("first_article__source"), pk=pk)
     return TemplateResponse(request, "monitoring/articles/story.html", {
         "page_title": _("Câu chuyện"), "story": story, "articles": _story_articles(story, limit=500),

@@ -3,8 +3,6 @@ sending and files. HTTP in; ``monitoring.digests`` does the work."""
 
 from __future__ import annotations
 
-import functools
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -19,25 +17,11 @@ from django.views.decorators.http import require_POST
 from doingoai.core import documents
 
 from .. import digests
-from ..access import can_use
 from ..models import Digest, DigestItem
+from . import monitoring_only
 
 PER_PAGE = 30
 REQUIRED = {"required": gettext_lazy("Xin điền trường này.")}
-
-
-def monitoring_only(view):
-    """Leaders and editing roles only; everyone else gets a 403 page (Wagtail would turn a
-    raised ``PermissionDenied`` into a redirect to the dashboard)."""
-
-    @functools.wraps(view)
-    def checked(request, *args, **kwargs):
-        if not can_use(request.user):
-            return TemplateResponse(request, "monitoring/digests/forbidden.html",
-                                    {"page_title": _("Không có quyền truy cập")}, status=403)
-        return view(request, *args, **kwargs)
-
-    return checked
 
 
 def _error_text(exc) -> str:

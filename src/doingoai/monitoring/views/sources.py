@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .. import health, polling
-from ..access import can_use
 from ..models import Source
+from . import monitoring_only
 
 CHECKS_SHOWN = 50
 ARTICLES_SHOWN = 10
@@ -33,15 +33,8 @@ SORTS = {
 }
 
 
-def _forbidden(request):
-    """A 403 page (Wagtail's admin would turn ``PermissionDenied`` into a redirect home)."""
-    return TemplateResponse(request, "monitoring/sources/forbidden.html",
-                            {"page_title": _("Không có quyền truy cập")}, status=403)
-
-
+@monitoring_only
 def health_index(request):
-    if not can_use(request.user):
-        return _forbidden(request)
     rows = health.figures_for(Source.objects.all())
     counts = {code: 0 for code in health.Status.LABELS}
     for row in rows:
@@ -75,9 +68,8 @@ def health_index(request):
     })
 
 
+@monitoring_only
 def health_detail(request, pk):
-    if not can_use(request.user):
-        return _forbidden(request)
     source = get_object_or_404(Source, pk=pk)
     found = health.figures(source)
     return TemplateResponse(request, "monitoring/sources/detail.html", {
@@ -89,10 +81,9 @@ def health_detail(request, pk):
     })
 
 
+@monitoring_only
 @require_POST
 def poll_now(request, pk):
-    if not can_use(request.user):
-        return _forbidden(request)
     source = get_object_or_404(Source, pk=pk)
     if not source.active:
         messages.warning(request, _("Nguồn tin «%(name)s» đang tắt, không lấy tin.") % {"name": source.name})

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import exports, stats
-from ..access import can_use
+from . import monitoring_only
 
 DATE_FORMATS = ["%d/%m/%Y"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -45,9 +44,8 @@ class PeriodForm(forms.Form):
         return data
 
 
+@monitoring_only
 def statistics_view(request):
-    if not can_use(request.user):
-        raise PermissionDenied
     submitted = any(key in request.GET for key in ("tu", "den", "lien_quan"))
     if submitted:
         form = PeriodForm(request.GET)
