@@ -62,9 +62,24 @@ def incoming_from_page(extracted, url: str | None, *, published=None, title: str
     )
 
 
+#: Pages extracted before their articles are stored together: each article still has its own
+#: transaction; the batch shares one alerts job.
+BATCH = 25
+
+
 def process_directory(folder: Path) -> Report:
     report = Report()
     begun = time.perf_counter()
+    waiting: list[ingest.Incoming] = []
+
+    def store() -> None:
+        for outcome in ingest.ingest(waiting, times=report.times):
+            if outcome.created:
+                report.stored += 1
+            else:
+                report.skipped += 1
+        waiting.clear()
+
     for path in sorted(folder.glob("*.html")):
         report.pages += 1
         started = time.perf_counter()
@@ -74,10 +89,9 @@ def process_directory(folder: Path) -> Report:
         if incoming is None:
             report.failed.append(f"{path.name}: không trích xuất được bài hoặc không rõ địa chỉ")
             continue
-        outcome = ingest.ingest([incoming], times=report.times)[0]
-        if outcome.created:
-            report.stored += 1
-        else:
-            report.skipped += 1
+        waiting.append(incoming)
+        if len(waiting) >= BATCH:
+            store()
+    store()
     report.total_seconds = time.perf_counter() - begun
     return report
