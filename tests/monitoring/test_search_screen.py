@@ -1,6 +1,7 @@
 """The search screen: Vietnamese without diacritics, filters, snippets, export of every match."""
 
 import csv
+import html
 import io
 
 import openpyxl
@@ -48,6 +49,18 @@ def test_a_malformed_query_and_a_wrong_date_get_a_clear_message(articles, make_p
     assert 'role="alert"' in body
     body = client.get(reverse("monitoring_search"), {"q": "đối ngoại", "date_from": "31/02/2025"}).content.decode()
     assert "hợp lệ" in body
+
+
+@pytest.mark.parametrize(("lang", "message"), [
+    ("en", 'Missing closing quotation mark: a phrase to search for must be enclosed in two " marks.'),
+    ("vi", 'Thiếu dấu ngoặc kép đóng: một cụm từ cần tìm phải nằm giữa hai dấu ".'),
+])
+def test_a_malformed_query_is_explained_in_the_language_the_person_chose(articles, make_person, signed_in, lang,
+                                                                         message):
+    client = signed_in(make_person(Role.CHUYEN_VIEN, "TTBCXB"))
+    client.cookies["django_language"] = lang
+    body = html.unescape(client.get(reverse("monitoring_search"), {"q": '"đối ngoại'}).content.decode())
+    assert message in body
 
 
 def test_the_search_screen_is_closed_to_the_system_administrator(articles, make_person, signed_in):

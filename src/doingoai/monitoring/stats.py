@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from doingoai.plans import statistics as plan_statistics
 
@@ -43,19 +43,27 @@ MAX_DAYS = 732
 TOP_OUTLETS = 20
 
 # Countries of the outlets followed, by their ISO code (others are shown by their code).
+# Lazy: each name is translated when it is used (``country_name`` returns plain ``str``, which
+# the charts' JSON needs).
 COUNTRY_NAMES = {
-    "VN": "Việt Nam", "CN": "Trung Quốc", "KR": "Hàn Quốc", "JP": "Nhật Bản", "US": "Hoa Kỳ", "GB": "Anh",
-    "FR": "Pháp", "DE": "Đức", "RU": "Nga", "SG": "Singapore", "TH": "Thái Lan", "ID": "Indonesia",
-    "MY": "Malaysia", "PH": "Philippines", "LA": "Lào", "KH": "Campuchia", "AU": "Australia", "IN": "Ấn Độ",
-    "TW": "Đài Loan (Trung Quốc)", "HK": "Hồng Kông (Trung Quốc)", "CA": "Canada", "IT": "Italia",
-    "ES": "Tây Ban Nha", "NL": "Hà Lan", "BE": "Bỉ", "CH": "Thụy Sĩ", "QA": "Qatar", "AE": "UAE",
+    "VN": gettext_lazy("Việt Nam"), "CN": gettext_lazy("Trung Quốc"), "KR": gettext_lazy("Hàn Quốc"),
+    "JP": gettext_lazy("Nhật Bản"), "US": gettext_lazy("Hoa Kỳ"), "GB": gettext_lazy("Anh"),
+    "FR": gettext_lazy("Pháp"), "DE": gettext_lazy("Đức"), "RU": gettext_lazy("Nga"),
+    "SG": gettext_lazy("Singapore"), "TH": gettext_lazy("Thái Lan"), "ID": gettext_lazy("Indonesia"),
+    "MY": gettext_lazy("Malaysia"), "PH": gettext_lazy("Philippines"), "LA": gettext_lazy("Lào"),
+    "KH": gettext_lazy("Campuchia"), "AU": gettext_lazy("Australia"), "IN": gettext_lazy("Ấn Độ"),
+    "TW": gettext_lazy("Đài Loan (Trung Quốc)"), "HK": gettext_lazy("Hồng Kông (Trung Quốc)"),
+    "CA": gettext_lazy("Canada"), "IT": gettext_lazy("Italia"), "ES": gettext_lazy("Tây Ban Nha"),
+    "NL": gettext_lazy("Hà Lan"), "BE": gettext_lazy("Bỉ"), "CH": gettext_lazy("Thụy Sĩ"),
+    "QA": gettext_lazy("Qatar"), "AE": gettext_lazy("UAE"),
 }
 
 
 def country_name(code: str | None) -> str:
     if not code:
         return _("Không rõ")
-    return COUNTRY_NAMES.get(code.upper(), code.upper())
+    code = code.upper()
+    return str(COUNTRY_NAMES[code]) if code in COUNTRY_NAMES else code
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator
 
 from django.conf import settings
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from .base import MAX_LIMIT, Filters, Hit, IndexDoc, SearchConfigError, SearchPage, local_day
 from .query import Query, QueryError, parse_query
@@ -54,7 +55,9 @@ def _backend():
         from . import postgresql
 
         return postgresql
-    raise SearchConfigError(f"Tìm kiếm bài báo chưa hỗ trợ cơ sở dữ liệu «{connection.vendor}».")
+    raise SearchConfigError(
+        _("Tìm kiếm bài báo chưa hỗ trợ cơ sở dữ liệu «%(vendor)s».") % {"vendor": connection.vendor}
+    )
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from .query import QueryError
 
@@ -65,12 +66,12 @@ class Filters:
         """Checked and in the index's spelling (dates as dates, countries in capitals)."""
         date_from, date_to = _as_date(self.date_from), _as_date(self.date_to)
         if date_from and date_to and date_from > date_to:
-            raise QueryError("Khoảng thời gian không hợp lệ: ngày bắt đầu sau ngày kết thúc.")
+            raise QueryError(_("Khoảng thời gian không hợp lệ: ngày bắt đầu sau ngày kết thúc."))
         min_relevance = self.min_relevance
         if min_relevance is not None:
             min_relevance = float(min_relevance)
             if min_relevance != min_relevance:  # NaN
-                raise QueryError("Mức độ liên quan tối thiểu phải là một số từ 0 đến 1.")
+                raise QueryError(_("Mức độ liên quan tối thiểu phải là một số từ 0 đến 1."))
         return Filters(
             date_from=date_from,
             date_to=date_to,
@@ -95,7 +96,7 @@ def _as_date(value) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise QueryError(f"Ngày không hợp lệ: «{value}» (cần dạng năm-tháng-ngày).") from None
+        raise QueryError(_("Ngày không hợp lệ: «%(value)s» (cần dạng năm-tháng-ngày).") % {"value": value}) from None
 
 
 def local_day(moment: dt.datetime | None) -> dt.date | None:

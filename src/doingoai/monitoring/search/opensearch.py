@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from .base import Filters, IndexDoc, SearchConfigError
 from .query import And, Not, Or, Query, Word
@@ -63,7 +64,7 @@ MAPPING = {
 def _client():
     if getattr(settings, "SEARCH_BACKEND", "database") != "opensearch" or not getattr(settings, "OPENSEARCH_URL", None):
         raise SearchConfigError(
-            "Tìm kiếm bài báo: chưa cấu hình OpenSearch (cần SEARCH_BACKEND=opensearch và OPENSEARCH_URL)."
+            _("Tìm kiếm bài báo: chưa cấu hình OpenSearch (cần SEARCH_BACKEND=opensearch và OPENSEARCH_URL).")
         )
     import httpx
 
@@ -72,7 +73,8 @@ def _client():
 
 def _check(response) -> dict:
     if response.status_code >= 400:
-        raise SearchConfigError(f"OpenSearch trả lỗi {response.status_code}: {response.text[:300]}")
+        raise SearchConfigError(_("OpenSearch trả lỗi %(status)s: %(detail)s")
+                                % {"status": response.status_code, "detail": response.text[:300]})
     return response.json() if response.content else {}
 
 
@@ -110,7 +112,7 @@ def _bulk(lines: list[dict]) -> None:
         result = _check(client.post("/_bulk", content=body.encode(),
                                     headers={"Content-Type": "application/x-ndjson"}))
     if result.get("errors"):
-        raise SearchConfigError("OpenSearch từ chối một phần dữ liệu chỉ mục (xem phản hồi _bulk).")
+        raise SearchConfigError(_("OpenSearch từ chối một phần dữ liệu chỉ mục (xem phản hồi _bulk)."))
 
 
 def upsert(docs: Iterable[IndexDoc]) -> int:

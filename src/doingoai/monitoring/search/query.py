@@ -20,6 +20,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from .tokens import Token, has_diacritics, tokens
 
 __all__ = ["QueryError", "Word", "And", "Or", "Not", "Pair", "Query", "parse_query",
@@ -155,7 +157,7 @@ def _lex(text: str) -> list[_Lex]:
         elif c in _QUOTES:
             end = next((j for j in range(i + 1, n) if text[j] in _QUOTES), -1)
             if end < 0:
-                raise QueryError('Thiếu dấu ngoặc kép đóng: một cụm từ cần tìm phải nằm giữa hai dấu ".')
+                raise QueryError(_('Thiếu dấu ngoặc kép đóng: một cụm từ cần tìm phải nằm giữa hai dấu ".'))
             inner = text[i + 1:end]
             i = end + 1
             prefix = i < n and text[i] == "*"
@@ -203,7 +205,7 @@ class _Parser:
     def parse(self):
         node = self.or_expr()
         if self.peek() is not None:  # only a ")" can stop the top level early
-            raise QueryError("Thừa dấu ngoặc đóng ')': mỗi dấu ')' cần một dấu '(' trước nó.")
+            raise QueryError(_("Thừa dấu ngoặc đóng ')': mỗi dấu ')' cần một dấu '(' trước nó."))
         return node
 
     def or_expr(self):
@@ -212,7 +214,7 @@ class _Parser:
             self.take()
             nxt = self.peek()
             if nxt is None or nxt.kind in ("OR", "AND", "RP"):
-                raise QueryError(f"Sau {lexeme.text} cần một từ hoặc cụm từ cần tìm.")
+                raise QueryError(_("Sau %(operator)s cần một từ hoặc cụm từ cần tìm.") % {"operator": lexeme.text})
             items.append(self.and_expr())
         return items[0] if len(items) == 1 else Or(tuple(items))
 
@@ -224,10 +226,10 @@ class _Parser:
             if lexeme.kind == "AND":
                 self.take()
                 if not items:
-                    raise QueryError(f"Trước {lexeme.text} cần một từ hoặc cụm từ cần tìm.")
+                    raise QueryError(_("Trước %(operator)s cần một từ hoặc cụm từ cần tìm.") % {"operator": lexeme.text})
                 nxt = self.peek()
                 if nxt is None or nxt.kind in ("OR", "AND", "RP"):
-                    raise QueryError(f"Sau {lexeme.text} cần một từ hoặc cụm từ cần tìm.")
+                    raise QueryError(_("Sau %(operator)s cần một từ hoặc cụm từ cần tìm.") % {"operator": lexeme.text})
                 explicit = True
                 continue
             node = self.unary()
@@ -244,8 +246,8 @@ class _Parser:
         if not items:
             lexeme = self.peek()
             if lexeme is not None and lexeme.kind == "OR":
-                raise QueryError(f"Trước {lexeme.text} cần một từ hoặc cụm từ cần tìm.")
-            raise QueryError("Hãy nhập từ hoặc cụm từ cần tìm.")
+                raise QueryError(_("Trước %(operator)s cần một từ hoặc cụm từ cần tìm.") % {"operator": lexeme.text})
+            raise QueryError(_("Hãy nhập từ hoặc cụm từ cần tìm."))
         return items[0] if len(items) == 1 else And(tuple(items))
 
     def unary(self):
@@ -254,10 +256,10 @@ class _Parser:
             self.take()
             nxt = self.peek()
             if nxt is None or nxt.kind in ("OR", "AND", "RP", "NOT"):
-                raise QueryError(f"Sau {lexeme.text} cần một từ hoặc cụm từ cần loại trừ.")
+                raise QueryError(_("Sau %(operator)s cần một từ hoặc cụm từ cần loại trừ.") % {"operator": lexeme.text})
             item = self.unary()
             if item is None:
-                raise QueryError(f"Sau {lexeme.text} cần một từ hoặc cụm từ cần loại trừ.")
+                raise QueryError(_("Sau %(operator)s cần một từ hoặc cụm từ cần loại trừ.") % {"operator": lexeme.text})
             return item.item if isinstance(item, Not) else Not(item)
         return self.primary()
 
@@ -266,21 +268,21 @@ class _Parser:
         if lexeme.kind == "LP":
             self.depth += 1
             if self.depth > MAX_DEPTH:
-                raise QueryError(f"Quá nhiều lớp ngoặc lồng nhau (tối đa {MAX_DEPTH}).")
+                raise QueryError(_("Quá nhiều lớp ngoặc lồng nhau (tối đa %(max)s).") % {"max": MAX_DEPTH})
             nxt = self.peek()
             if nxt is None:
-                raise QueryError("Thiếu dấu ngoặc đóng ')': mỗi dấu '(' cần một dấu ')' sau nó.")
+                raise QueryError(_("Thiếu dấu ngoặc đóng ')': mỗi dấu '(' cần một dấu ')' sau nó."))
             if nxt.kind == "RP":
-                raise QueryError("Cặp ngoặc rỗng: giữa '(' và ')' cần từ cần tìm.")
+                raise QueryError(_("Cặp ngoặc rỗng: giữa '(' và ')' cần từ cần tìm."))
             node = self.or_expr()
             if self.peek() is None:
-                raise QueryError("Thiếu dấu ngoặc đóng ')': mỗi dấu '(' cần một dấu ')' sau nó.")
+                raise QueryError(_("Thiếu dấu ngoặc đóng ')': mỗi dấu '(' cần một dấu ')' sau nó."))
             self.take()
             self.depth -= 1
             return node
         if lexeme.kind in ("WORD", "PHRASE"):
             return self.word(lexeme)
-        raise QueryError("Thừa dấu ngoặc đóng ')': mỗi dấu ')' cần một dấu '(' trước nó.")
+        raise QueryError(_("Thừa dấu ngoặc đóng ')': mỗi dấu ')' cần một dấu '(' trước nó."))
 
     def word(self, lexeme: _Lex) -> Word | None:
         toks = tuple(tokens(lexeme.text))
@@ -292,13 +294,14 @@ class _Parser:
                 prefix = False  # one Chinese or Japanese character: already a whole word
             else:
                 raise QueryError(
-                    f"Tiền tố «{lexeme.text}» quá ngắn: cần ít nhất {MIN_PREFIX} chữ cái trước dấu *."
+                    _("Tiền tố «%(prefix)s» quá ngắn: cần ít nhất %(min)s chữ cái trước dấu *.")
+                    % {"prefix": lexeme.text, "min": MIN_PREFIX}
                 )
         quoted = lexeme.kind == "PHRASE"
         node = Word(toks, prefix, quoted)
         self.words.append(node)
         if len(self.words) > MAX_WORDS:
-            raise QueryError(f"Truy vấn quá dài: tối đa {MAX_WORDS} từ hoặc cụm từ.")
+            raise QueryError(_("Truy vấn quá dài: tối đa %(max)s từ hoặc cụm từ.") % {"max": MAX_WORDS})
         return node
 
 
@@ -324,11 +327,11 @@ def _check_positive(node) -> bool:
         return True
     if isinstance(node, Not):
         if not _check_positive(node.item):
-            raise QueryError("Điều kiện loại trừ cần một từ hoặc cụm từ cụ thể.")
+            raise QueryError(_("Điều kiện loại trừ cần một từ hoặc cụm từ cụ thể."))
         return False
     results = [_check_positive(i) for i in node.items]
     if isinstance(node, Or) and not all(results):
-        raise QueryError("Mỗi vế của OR (HOẶC) cần ít nhất một từ cần tìm, không chỉ điều kiện loại trừ.")
+        raise QueryError(_("Mỗi vế của OR (HOẶC) cần ít nhất một từ cần tìm, không chỉ điều kiện loại trừ."))
     return any(results)
 
 
@@ -338,14 +341,14 @@ def parse_query(text: str) -> Query:
     nothing to find or only words to exclude, a too short prefix, a too long query."""
     text = unicodedata.normalize("NFC", text or "")  # "VÀ" typed with combining marks is VÀ
     if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(f"Truy vấn quá dài: tối đa {MAX_QUERY_CHARS} ký tự.")
+        raise QueryError(_("Truy vấn quá dài: tối đa %(max)s ký tự.") % {"max": MAX_QUERY_CHARS})
     lexemes = _lex(text)
     if not lexemes:
-        raise QueryError("Hãy nhập từ hoặc cụm từ cần tìm.")
+        raise QueryError(_("Hãy nhập từ hoặc cụm từ cần tìm."))
     parser = _Parser(lexemes)
     root = _flatten(parser.parse())
     if not _check_positive(root):
-        raise QueryError("Truy vấn chỉ có điều kiện loại trừ: hãy thêm ít nhất một từ cần tìm.")
+        raise QueryError(_("Truy vấn chỉ có điều kiện loại trừ: hãy thêm ít nhất một từ cần tìm."))
     positive_words = _collect(_positive(root))
     return Query(text, root, tuple(parser.pairs[:MAX_PAIRS]), tuple(positive_words))
 

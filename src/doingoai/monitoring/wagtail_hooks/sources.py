@@ -1,7 +1,7 @@
 """The sources and their health."""
 
 from django.urls import path, reverse
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
@@ -47,6 +47,6 @@ def troubled_sources(user):
     if not can_use(user):
         return []
     return [dashboard.Counter(
-        label=gettext_now("Nguồn tin lỗi hoặc im lặng"), value=health.troubled_count(),
+        label=gettext("Nguồn tin lỗi hoặc im lặng"), value=health.troubled_count(),
         url=reverse("monitoring_source_health") + "?sap-xep=trang-thai",
     )]
