@@ -8,9 +8,10 @@ Two measurements on the 206 real pages of the extraction gold, in a fresh databa
    the ratio (budget: 1.5x).
 2. **Throughput, two worker processes**: the pages again under new addresses, split in two
    shards, each run by its own ``doingoai monitor process-html`` process at the same time on
-   the same database (as two workers on two cores would). Prints articles per second (budget:
+   the same database (as two workers on two cores would). Each process first loads its
+   analysis models and lingua, as a running worker has. Prints articles per second (budget:
    at least 50), counting from the first process's start of work to the last one's end, and
-   also with process start-up included.
+   also with process start-up included, and each worker's time per stage.
 
     python bench/pipeline.py [--pages ../shared/data/pages] [--copies 2] [--database-url URL]
 
@@ -104,14 +105,19 @@ def two_workers(pages_dir: Path, work: Path, env: dict, copies: int) -> None:
     per_worker = [[f for f in folders if f.name.endswith(f"shard{i}")] for i in range(2)]
     script = ("import sys, django; django.setup(); from pathlib import Path; import time; "
               "from doingoai.monitoring.saved_pages import process_directory; "
-              "t=time.time(); n=0\n"
+              "from doingoai.monitoring.analysis import warm_up; warm_up(); "
+              "t=time.time(); n=0; stages={}\n"
               "for d in sys.argv[1:]:\n"
               "    r=process_directory(Path(d)); n+=r.pages\n"
+              "    for k, v in {'extract': r.extract_seconds, **r.times.seconds}.items(): stages[k]=stages.get(k, 0)+v\n"
+              "print(' '.join(f'{k}={v / n * 1000:.1f}ms' for k, v in stages.items()))\n"
               "print(f'{t} {time.time()} {n}')")
     began = time.time()
     procs = [subprocess.Popen([sys.executable, "-c", script, *map(str, dirs)], env=env, stdout=subprocess.PIPE,
                               text=True) for dirs in per_worker]
-    outputs = [p.communicate()[0].strip().splitlines()[-1] for p in procs]
+    outputs = [p.communicate()[0].strip().splitlines() for p in procs]
+    stages = [lines[-2] for lines in outputs]
+    outputs = [lines[-1] for lines in outputs]
     ended = time.time()
     if any(p.returncode for p in procs):
         sys.exit("a worker failed")
@@ -123,6 +129,8 @@ def two_workers(pages_dir: Path, work: Path, env: dict, copies: int) -> None:
     print(f"   {work_seconds:.2f} s of work: {rate:.1f} articles/s"
           f"   ({'meets' if rate >= 50 else 'MISSES'} the 50/s target);"
           f"   with process start-up {pages / (ended - began):.1f} articles/s")
+    for number, line in enumerate(stages, 1):
+        print(f"   worker {number}, per article: {line}")
 
 
 def main() -> None:
