@@ -99,6 +99,10 @@ class Article(models.Model):
     minhash = models.BinaryField(null=True, blank=True, editable=False)
     analysis_versions = models.JSONField(default=dict, blank=True, editable=False)
 
+    # Articles arrive by the thousand: Wagtail's reference index ("usage" of sources) would
+    # enqueue a job for every one of them.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         verbose_name = _("bài báo")
         verbose_name_plural = _("bài báo")
