@@ -43,6 +43,10 @@ def test_a_specialist_searches_corrects_a_label_and_sends_the_digest(live_server
     base = live_server.url
     sign_in(page, base, "chuyenvien")
 
+    # The statistics draw their charts (Chart.js, from the page's data).
+    page.goto(f"{base}/admin/bao-chi/thong-ke/")
+    page.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('chart-ngay')) !== undefined")
+
     # Search typed without diacritics finds the article with them, highlighted.
     page.goto(f"{base}/admin/bao-chi/tim-kiem/?q=doi+ngoai")
     expect(page.locator("[data-total]")).to_have_text("1")

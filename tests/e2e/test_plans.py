@@ -46,6 +46,7 @@ def test_head_of_lead_unit_and_coordinating_specialist_follow_a_task(live_server
     # The head of the lead unit (Phòng TT-BC-XB) sees it in the overview and sets the progress.
     sign_in(page, base, "truongphong")
     page.goto(f"{base}/admin/ke-hoach/")
+    page.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('chart-tasks')) !== undefined")
     row = page.locator("tr[data-task='1']")
     expect(row).to_contain_text("12/03/2025")
     row.get_by_role("link").first.click()

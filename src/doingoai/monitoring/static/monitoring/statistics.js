@@ -1,4 +1,5 @@
 // Charts of the press statistics screen (Chart.js, vendored). The data come from the page's
+// Loaded with "defer" (Wagtail puts extra_js in the head): it runs once the page is parsed.
 // JSON (json_script); every chart has its table under it.
 (function () {
   const source = document.getElementById("monitoring-chart-data");

@@ -1,4 +1,5 @@
 // Progress charts of the plan overview (Chart.js, vendored from the npm registry).
+// Loaded with "defer" (Wagtail puts extra_js in the head): it runs once the page is parsed.
 (function () {
   const source = document.getElementById("plan-chart-data");
   if (!source || !window.Chart) return;
