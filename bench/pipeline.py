@@ -7,9 +7,10 @@ Two measurements on the 206 real pages of the extraction gold, in a fresh databa
    story, store, index), alternating, after a warm-up pass. Prints mean and p95 of both and
    the ratio (budget: 1.5x).
 2. **Throughput, two worker processes**: the pages again under new addresses, split in two
-   shards, each run by its own ``doingoai monitor process-html`` process at the same time on
-   the same database (as two workers on two cores would). Each process first loads its
-   analysis models and lingua, as a running worker has. Prints articles per second (budget:
+   shards, each run at the same time on the same database by its own process calling
+   ``saved_pages.process_directory`` (what ``doingoai monitor process-html`` runs), as two
+   workers on two cores would. Each process first loads its analysis models and lingua, as
+   a running worker has. Prints articles per second (budget:
    at least 50), counting from the first process's start of work to the last one's end, and
    also with process start-up included, and each worker's time per stage.
 
@@ -62,6 +63,7 @@ def one_process(pages_dir: Path) -> None:
     django.setup()
     import trafilatura
 
+    from doingoai.monitoring import saved_pages
     from doingoai.monitoring.pipeline import extract as extraction
     from doingoai.monitoring.pipeline import ingest
 
@@ -69,14 +71,8 @@ def one_process(pages_dir: Path) -> None:
     pages = [(url, (pages_dir / item["file"]).read_bytes()) for url, item in sorted(gold.items())]
 
     def whole(url: str, raw: bytes, copy: str) -> bool:
-        extracted = extraction.extract(raw, url)
-        if extracted is None or not (extracted.title or extracted.text):
-            return False
-        return ingest.ingest([ingest.Incoming(
-            url=f"{url.rstrip('/')}/{copy}", title=extracted.title, text=extracted.text,
-            published=extracted.published, html=extracted.html, author=extracted.author or "",
-            page_lang=extracted.language_hint,
-        )])[0].created
+        incoming = saved_pages.incoming_from_page(extraction.extract(raw, url), f"{url.rstrip('/')}/{copy}")
+        return incoming is not None and ingest.ingest([incoming])[0].created
 
     for url, raw in pages:  # warm-up: imports, caches, models, the first rows
         trafilatura.extract(raw)

@@ -43,6 +43,7 @@ from django.utils.translation import gettext_lazy
 from doingoai.core import audit, notify
 
 from . import search
+from .labels import theme_names
 from .models import Alert, AlertRule, Article, SavedSearch, Source
 
 logger = logging.getLogger("doingoai.monitoring.alerts")
@@ -265,14 +266,11 @@ def channel_outcomes(alert: Alert) -> list[tuple[str, bool, str]]:
 
 def volume_day(article: Article) -> datetime.date:
     """The day an article counts for in volumes: publication, else collection, local time."""
-    moment = article.published_at or article.fetched_at or timezone.now()
-    return timezone.localtime(moment).date()
+    return timezone.localdate(article.counted_at or timezone.now())
 
 
 def theme_label(code: str) -> str:
-    from .forms import theme_choices
-
-    return dict(theme_choices()).get(code, code)
+    return theme_names().get(code, code)
 
 
 def _conditions_hold(rule: AlertRule, article: Article) -> bool:
@@ -389,11 +387,14 @@ def _spike_alert(rule: AlertRule, query: str, filters: search.Filters, new: dict
     todays = [pk for pk, a in new.items() if volume_day(a) == today and _conditions_hold(rule, a)]
     if not todays or Alert.objects.filter(rule=rule, key=key).exists() or not _matches(query, filters, todays):
         return []
-    first = today - datetime.timedelta(days=BASELINE_DAYS)
-    counts = daily_story_counts(rule, first, today, (query, filters))
-    count = counts[today]
-    baseline = sum(n for day, n in counts.items() if day < today) / BASELINE_DAYS
-    if count < rule.spike_min_count or (baseline > 0 and count < rule.spike_ratio * baseline):
+    # Today's count first: below the minimum, the 14 days before need not be read.
+    count = daily_story_counts(rule, today, today, (query, filters))[today]
+    if count < rule.spike_min_count:
+        return []
+    before = daily_story_counts(rule, today - datetime.timedelta(days=BASELINE_DAYS),
+                                today - datetime.timedelta(days=1), (query, filters))
+    baseline = sum(before.values()) / BASELINE_DAYS
+    if baseline > 0 and count < rule.spike_ratio * baseline:
         return []
     reason = _("Số tin khớp tìm kiếm «%(name)s» tăng đột biến ngày %(day)s: %(count)d câu chuyện, "
                "trung bình %(days)d ngày trước là %(baseline)s.") % {
@@ -626,7 +627,7 @@ def deliver(rule: AlertRule, alerts: list[Alert]) -> dict[str, bool]:
                                                                        "attempts": attempts}}
     for alert in alerts:
         alert.delivered_at = alert.delivered_at or now
-        Alert.objects.filter(pk=alert.pk).update(deliveries=alert.deliveries, delivered_at=alert.delivered_at)
+    Alert.objects.bulk_update(alerts, ["deliveries", "delivered_at"])
     return results
 
 

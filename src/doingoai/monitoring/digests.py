@@ -55,6 +55,7 @@ from doingoai.core.models import Organisation
 from doingoai.plans import evidence
 
 from . import access
+from .labels import theme_names
 from .models import Article, Digest, DigestItem
 
 __all__ = [
@@ -91,21 +92,16 @@ def digest_url(digest: Digest) -> str:
 
 # --- themes ----------------------------------------------------------------------------------
 
-def _theme_names() -> dict[str, str]:
-    """Theme code → Vietnamese name, in the order of ``data/themes.json``."""
-    return {t["code"]: t["vi"] for t in seed.themes()}
-
-
 def theme_label(code: str) -> str:
-    return _theme_names().get(code or "", "") or (code if code else _("Khác"))
+    return theme_names().get(code or "", "") or (code if code else _("Khác"))
 
 
 def theme_choices() -> list[tuple[str, str]]:
-    return [*_theme_names().items(), (OTHER_THEME, _("Khác"))]
+    return [*theme_names().items(), (OTHER_THEME, _("Khác"))]
 
 
 def _theme_rank(code: str) -> tuple[int, str]:
-    order = list(_theme_names())
+    order = list(theme_names())
     if code in order:
         return order.index(code), code
     return (len(order) + (1 if code == OTHER_THEME else 0)), code
@@ -153,10 +149,6 @@ def _outlet_of(article: Article) -> str:
     return (urlsplit(article.url).hostname or "").removeprefix("www.")
 
 
-def _moment(article: Article) -> datetime.datetime:
-    return article.published_at or article.fetched_at
-
-
 @dataclass
 class Entry:
     """One story of the period as the digest shows it."""
@@ -199,16 +191,16 @@ def collect(start: datetime.datetime, end: datetime.datetime) -> tuple[list[Entr
     for article in articles:
         key = article.story_id if article.story_id else f"article-{article.pk}"
         groups.setdefault(key, []).append(article)
-    known = _theme_names()
+    known = theme_names()
     entries = []
     for members in groups.values():
-        first = min(members, key=lambda a: (_moment(a), a.pk))
+        first = min(members, key=lambda a: (a.counted_at, a.pk))
         story = first.story
         theme = next((t for t in (first.themes or []) if t in known), OTHER_THEME)
         outlets = len({a.source_id for a in members if a.source_id}) or 1
         entries.append(Entry(
             story_id=first.story_id, section=_section_of(first), theme=theme, title=vntext.normalize(first.title),
-            outlet=_outlet_of(first)[:200], published_at=_moment(first), lead=lead_of(first.text), url=first.url,
+            outlet=_outlet_of(first)[:200], published_at=first.counted_at, lead=lead_of(first.text), url=first.url,
             outlet_count=max(story.outlet_count if story else 0, outlets),
             article_count=max(story.article_count if story else 0, len(members)),
             negative=any(a.sentiment == Article.Sentiment.NEGATIVE for a in members),

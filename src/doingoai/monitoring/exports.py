@@ -10,8 +10,6 @@ from collections.abc import Iterable, Iterator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from .models import Article
 
@@ -79,6 +77,9 @@ _SHEET_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
 
 
 def table_to_xlsx(header: list[str], table_rows: Iterable[list], title: str | None = None) -> bytes:
+    from openpyxl import Workbook  # loaded by the first export, not by every process
+    from openpyxl.cell import WriteOnlyCell
+
     fallback = pgettext("spreadsheet sheet", "Bảng")
     book = Workbook(write_only=True)
     sheet = book.create_sheet(str(title or fallback).translate(_SHEET_FORBIDDEN)[:31] or fallback)

@@ -203,6 +203,7 @@ def check_silence(now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     sources = Source.objects.filter(active=True, polling=True)
     reported = 0
+    staff = None
     for found in figures_for(sources, now):
         source = found.source
         alerted = source.silence_alerted_at
@@ -215,7 +216,7 @@ def check_silence(now: datetime.datetime | None = None) -> int:
         match = Q(silence_alerted_at__isnull=True) if alerted is None else Q(silence_alerted_at=alerted)
         if not Source.objects.filter(match, pk=source.pk).update(silence_alerted_at=now):
             continue  # another checker reported it at the same moment
-        staff = list(monitoring_staff())
+        staff = staff if staff is not None else list(monitoring_staff())
         title = _("Nguồn tin «%(name)s» im lặng bất thường") % {"name": source.name}
         body = silence_message(found, now)
         url = reverse("monitoring_source_health_detail", args=[source.pk])

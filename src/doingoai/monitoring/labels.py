@@ -16,7 +16,6 @@ button is pressed.
 from __future__ import annotations
 
 import datetime
-import json
 from functools import lru_cache
 
 from django.core.cache import cache
@@ -26,12 +25,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from doingoai.core import audit, permissions
+from doingoai.core import audit, permissions, seed
 from doingoai.core.models import AuditEntry, JobRecord
 
 from . import search
 from .access import can_use
-from .analysis.themes import THEMES_PATH, theme_codes
 from .models import Article, LabelCorrection, ModelVersion
 
 FIELDS = ("language", "relevant", "themes", "sentiment")
@@ -52,8 +50,13 @@ STALE_AFTER = datetime.timedelta(hours=6)
 
 @lru_cache(maxsize=1)
 def theme_names() -> dict[str, str]:
-    """Theme code → Vietnamese name, from the same ``themes.json`` the analysis reads."""
-    return {t["code"]: t["vi"] for t in json.loads(THEMES_PATH.read_text(encoding="utf-8"))["themes"]}
+    """Theme code → Vietnamese name, in the taxonomy's order (``data/themes.json``, read once):
+    the one lookup of theme names for every monitoring screen, form and document."""
+    return {t["code"]: t["vi"] for t in seed.themes()}
+
+
+def theme_codes() -> tuple[str, ...]:
+    return tuple(theme_names())
 
 
 def language_name(code: str) -> str:

@@ -112,6 +112,12 @@ class Article(models.Model):
     def __str__(self):
         return self.title[:120]
 
+    @property
+    def counted_at(self):
+        """When the article counts (volumes, stories, digests, training): its publication,
+        else its collection."""
+        return self.published_at or self.fetched_at
+
 
 class LabelCorrection(models.Model):
     """An editor's correction of one label of one article; it joins the training data."""

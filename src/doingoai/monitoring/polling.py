@@ -31,7 +31,7 @@ from .models import Article, Source, SourceCheck
 from .pipeline import canonical, feeds
 from .pipeline import extract as extraction
 from .pipeline import fetch as fetching
-from .pipeline.ingest import ingest
+from .pipeline.ingest import enqueue_alerts, ingest
 
 logger = logging.getLogger("doingoai.monitoring.polling")
 
@@ -162,6 +162,7 @@ class _Poll:
         self.cache: dict = dict(source.http_cache or {})
         self.pending_validators: dict[str, dict] = {}
         self.candidates: dict[str, Candidate] = {}
+        self.stored_ids: list[int] = []
         self.unfinished_documents: set[str] = set()
         self.asked: set[str] = set()  # the documents read this time (validators of others are dropped)
         self.started = time.monotonic()
@@ -298,9 +299,10 @@ class _Poll:
             self.article_failed(candidate, _("Không trích xuất được nội dung bài từ trang (trang quá lớn, "
                                              "không đọc được hoặc không có phần nội dung chính)."), result.status)
             return
-        outcome = ingest([incoming])[0]
+        outcome = ingest([incoming], alerts=False)[0]  # one alerts job for the whole poll
         if outcome.created:
             self.report.stored += 1
+            self.stored_ids.append(outcome.article.pk)
 
     def article_failed(self, candidate: Candidate, message: str, status: int | None) -> None:
         self.report.problems.append(Problem(candidate.url, message, status))
@@ -320,6 +322,7 @@ class _Poll:
                 self.unfinished_documents.add(candidate.document)
                 self.article_failed(candidate, _("Lỗi không lường trước khi xử lý bài (%(error)s).") % {
                     "error": type(exc).__name__}, None)
+        enqueue_alerts(self.stored_ids)
 
     def run(self) -> PollReport:
         source = self.source

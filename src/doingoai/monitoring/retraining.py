@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .analysis import training
+from django.utils import timezone
+
 from .models import Article, LabelCorrection, ModelVersion
 
 
@@ -14,13 +15,15 @@ def correction_examples() -> list[dict]:
         article: Article = correction.article
         example = examples.setdefault(article.pk, {
             "title": article.title, "text": article.text,
-            "published": (article.published_at or article.fetched_at).date().isoformat(),
+            "published": timezone.localdate(article.counted_at).isoformat(),
         })
         example[correction.field] = correction.value
     return list(examples.values())
 
 
 def retrain() -> dict:
+    from .analysis import training  # scikit-learn: loaded by the job that retrains
+
     result = training.retrain(correction_examples())
     ModelVersion.objects.filter(name="analysis").update(active=False)
     ModelVersion.objects.update_or_create(

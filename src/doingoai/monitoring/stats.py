@@ -33,8 +33,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from doingoai.plans import statistics as plan_statistics
 
-from .analysis.themes import theme_codes
-from .labels import language_name, theme_names
+from .labels import language_name, theme_codes, theme_names
 from .models import Article, Source
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")

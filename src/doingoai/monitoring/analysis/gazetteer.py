@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -157,7 +157,6 @@ class Scan:
     lead_end: int
     length: int
     on: date
-    ambiguous_ids: frozenset = field(default_factory=frozenset)
 
     def city_hits(self) -> list[Hit]:
         return [h for h in self.hits if h.side == "city" and h.accepted]

@@ -156,7 +156,8 @@ def _latin(sample: str, page: str | None, words: int) -> str:
 
         bare = default_gazetteer().without_names(sample)
         if bare and bare != sample:
-            scores = {k: (v + _confidences(bare).get(k, 0.0)) / 2 for k, v in scores.items()}
+            without = _confidences(bare)
+            scores = {k: (v + without.get(k, 0.0)) / 2 for k, v in scores.items()}
     # lingua reads Vietnamese into any text with Vietnamese names in it; without Vietnamese
     # letters or syllables that is never right.
     scores["vi"] = 0.5 if unaccented_vi else 0.0 if not marked else scores.get("vi", 0.0)

@@ -151,7 +151,12 @@ def canonical_url(url: str) -> str:
 
 def url_key(url: str) -> str:
     """SHA-256 (hex) of :func:`canonical_url`: the ``Article.url_key`` of the page."""
-    return hashlib.sha256(canonical_url(url).encode("utf-8")).hexdigest()
+    return key_of(canonical_url(url))
+
+
+def key_of(canonical: str) -> str:
+    """The ``url_key`` of an address already made canonical."""
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 class _WithoutFormatCharacters(dict):

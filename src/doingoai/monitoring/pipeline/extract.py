@@ -31,7 +31,6 @@ from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
-import nh3
 from htmldate import find_date
 from lxml.etree import Element, SubElement, XPath, strip_elements, strip_tags, tostring
 from trafilatura import bare_extraction
@@ -44,6 +43,8 @@ from trafilatura.xpaths import AUTHOR_XPATHS
 
 from doingoai.core import vntext
 
+from .. import sanitise
+
 __all__ = ["MAX_HTML_BYTES", "Extracted", "decode_html", "extract"]
 
 #: Larger pages are refused before parsing (a news article page is 50–800 kB; 5 MB leaves room
@@ -51,10 +52,6 @@ __all__ = ["MAX_HTML_BYTES", "Extracted", "decode_html", "extract"]
 MAX_HTML_BYTES = 5 * 1024 * 1024
 
 #: Tags kept in ``Extracted.html``; ``a`` keeps only ``href`` (http, https, mailto).
-ALLOWED_TAGS = frozenset({"p", "h2", "h3", "h4", "ul", "ol", "li", "blockquote", "strong", "em", "a"})
-_NH3_ATTRIBUTES = {"a": {"href"}}
-_NH3_SCHEMES = {"http", "https", "mailto"}
-_NH3_DROP_WITH_CONTENT = {"script", "style", "noscript", "template", "iframe", "object", "svg", "math"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,7 +317,7 @@ def _title_and_author(tree, meta) -> tuple[str, str | None]:
 
     Runs last: it removes scripts and styles from ``tree``."""
     # what follows reads visible text: scripts inside <h1> or a byline must not count
-    strip_elements(tree, *_NH3_DROP_WITH_CONTENT, with_tail=False)
+    strip_elements(tree, *sanitise.DROP_WITH_CONTENT, with_tail=False)
     title = meta.title or extract_title(tree)
     author = meta.author
     if not author and (byline := extract_metainfo(tree, _BYLINE, len_limit=120)):
@@ -436,15 +433,7 @@ def _html(body, base_url: str | None) -> str:
 
     _children(body, out)
     raw = "".join(tostring(child, encoding="unicode", with_tail=False) for child in out)
-    return nh3.clean(
-        raw,
-        tags=set(ALLOWED_TAGS),
-        attributes=_NH3_ATTRIBUTES,
-        url_schemes=_NH3_SCHEMES,
-        link_rel="noopener nofollow",
-        clean_content_tags=_NH3_DROP_WITH_CONTENT,
-        strip_comments=True,
-    ).strip()
+    return sanitise.clean(raw)
 
 
 _BLOCKS = frozenset({"p", "head", "list", "quote", "table", "code", "div"})

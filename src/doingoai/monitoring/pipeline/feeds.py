@@ -19,7 +19,6 @@ import email.utils
 import html as html_module
 import io
 import re
-import unicodedata
 import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
@@ -38,6 +37,8 @@ from defusedxml import (
     EntitiesForbidden,
     ExternalReferenceForbidden,
 )
+
+from doingoai.core import vntext
 
 __all__ = [
     "FeedEntry",
@@ -83,7 +84,6 @@ class FeedResult:
 
 _BLOCK_TAG = re.compile(r"<(/?)(p|div|br|li|h[1-6]|tr|td|th|blockquote|section|article|dd|dt)\b", re.I)
 _MARKUP = re.compile(r"<[a-zA-Z/!?]")
-_SPACES = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _DROPPED_WITH_CONTENT = {"script", "style", "template", "noscript", "iframe", "object", "svg", "math"}
 
@@ -105,7 +105,7 @@ def plain_text(fragment: str | None) -> str:
         text = html_module.unescape(nh3.clean(text, tags=set(), clean_content_tags=_DROPPED_WITH_CONTENT))
         text = text.replace("<", "‹").replace(">", "›")  # a third layer of escaping: neutralise
     text = _CONTROL.sub("", text)
-    return unicodedata.normalize("NFC", _SPACES.sub(" ", text).strip())
+    return vntext.normalize(text)
 
 
 _VN_DATE = re.compile(r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?!\d)")

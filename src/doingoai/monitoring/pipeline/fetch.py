@@ -43,6 +43,7 @@ from typing import Any
 
 import httpcore
 import httpx
+from django.core.cache.backends.locmem import LocMemCache
 
 __all__ = [
     "ERROR_KINDS",
@@ -396,41 +397,8 @@ def make_client(policy: FetchPolicy | None = None) -> SafeClient:
 # --- Host spacing -----------------------------------------------------------------------------
 
 
-class _LocalCache:
-    """The part of Django's cache API used here, for use without Django settings."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._data: dict[str, tuple[Any, float]] = {}
-
-    def _live(self, key: str) -> bool:
-        entry = self._data.get(key)
-        if entry and entry[1] < time.monotonic():
-            del self._data[key]
-            return False
-        return entry is not None
-
-    def add(self, key: str, value: Any, timeout: float = 300) -> bool:
-        with self._lock:
-            if self._live(key):
-                return False
-            self._data[key] = (value, time.monotonic() + timeout)
-            return True
-
-    def get(self, key: str, default: Any = None) -> Any:
-        with self._lock:
-            return self._data[key][0] if self._live(key) else default
-
-    def set(self, key: str, value: Any, timeout: float = 300) -> None:
-        with self._lock:
-            self._data[key] = (value, time.monotonic() + timeout)
-
-    def delete(self, key: str) -> None:
-        with self._lock:
-            self._data.pop(key, None)
-
-
-_local_cache = _LocalCache()
+# Without Django settings (scripts, benchmarks), Django's own in-process cache.
+_local_cache = LocMemCache("doingoai-fetch", {})
 
 
 def _cache(policy: FetchPolicy) -> Any:

@@ -57,8 +57,11 @@ def _aware(value: datetime.datetime | None) -> datetime.datetime | None:
     return timezone.make_aware(value, datetime.UTC)
 
 
-def ingest(items: Iterable[Incoming], *, times: StageTimes | None = None) -> list[Outcome]:
-    """Store each item through the pipeline. Re-ingesting the same article changes nothing."""
+def ingest(items: Iterable[Incoming], *, times: StageTimes | None = None, alerts: bool = True) -> list[Outcome]:
+    """Store each item through the pipeline. Re-ingesting the same article changes nothing.
+
+    The new articles then go to the alerts, in one job; a caller that ingests one article at a
+    time (polling) passes ``alerts=False`` and calls ``enqueue_alerts`` once at the end."""
     from .. import search
     from ..analysis import analyze_text
     from . import stories
@@ -68,11 +71,12 @@ def ingest(items: Iterable[Incoming], *, times: StageTimes | None = None) -> lis
     outcomes = []
     for item in items:
         started = time.perf_counter()
-        url_key = canonical.url_key(item.url)
-        content_hash = canonical.content_hash(item.title, item.text)
+        url = canonical.canonical_url(item.url)
+        url_key = canonical.key_of(url)
         if Article.objects.filter(url_key=url_key).exists():
             outcomes.append(Outcome(None, False, "đã có"))
             continue
+        content_hash = canonical.content_hash(item.title, item.text)
         started = times.add("canonical", started)
         published = _aware(item.published)
         result = analyze_text(item.title, item.text, published, page_lang=item.page_lang)
@@ -82,7 +86,7 @@ def ingest(items: Iterable[Incoming], *, times: StageTimes | None = None) -> lis
         try:
             with transaction.atomic():
                 article = Article.objects.create(
-                    source=item.source, url=canonical.canonical_url(item.url), url_key=url_key,
+                    source=item.source, url=url, url_key=url_key,
                     external_id=item.external_id[:200], title=item.title, text=item.text, html=item.html,
                     author=item.author[:300], published_at=published, content_hash=content_hash,
                     language=result.lang, relevant=result.relevant, relevance=result.relevance,
@@ -92,29 +96,36 @@ def ingest(items: Iterable[Incoming], *, times: StageTimes | None = None) -> lis
                 story_key = index.assign(article.pk, signature, result.lang, published)
                 _attach_story(article, story_key)
                 started = times.add("store+story", started)
-                search.index_article_ids([article.pk])
+                search.index_articles([article])
                 started = times.add("index", started)
         except IntegrityError:  # stored at the same moment by another worker
             outcomes.append(Outcome(None, False, "đã có"))
             continue
         times.count += 1
         outcomes.append(Outcome(article, True))
-    if created := [o.article.pk for o in outcomes if o.created]:
-        from .. import tasks  # → alerts: once the articles are committed
-
-        transaction.on_commit(lambda: tasks.evaluate_alerts.enqueue(created), robust=True)
+    if alerts:
+        enqueue_alerts([o.article.pk for o in outcomes if o.created])
     return outcomes
 
 
+def enqueue_alerts(article_ids: list[int]) -> None:
+    """→ alerts: one job for these new articles, once they are committed."""
+    if article_ids:
+        from .. import tasks
+
+        transaction.on_commit(lambda: tasks.evaluate_alerts.enqueue(article_ids), robust=True)
+
+
 def _attach_story(article: Article, story_key: int) -> None:
-    seen = article.published_at or article.fetched_at or timezone.now()
+    seen = article.counted_at or timezone.now()
     if story_key == article.pk:
         story = Story.objects.create(title=article.title, language=article.language, first_article=article,
                                      first_seen_at=seen, last_seen_at=seen, article_count=1,
                                      outlet_count=1 if article.source_id else 0)
         Article.objects.filter(pk=article.pk).update(story=story)
     else:
-        story = Story.objects.select_for_update().get(pk=Article.objects.get(pk=story_key).story_id)
+        story_id = Article.objects.filter(pk=story_key).values_list("story_id", flat=True).get()
+        story = Story.objects.select_for_update().get(pk=story_id)
         Article.objects.filter(pk=article.pk).update(story=story)
         story.article_count += 1
         story.last_seen_at = max(story.last_seen_at, seen)
@@ -122,5 +133,5 @@ def _attach_story(article: Article, story_key: int) -> None:
             story.first_seen_at, story.first_article = seen, article
         # Outlets, not articles: two copies from one outlet count once.
         story.outlet_count = Article.objects.filter(story=story).exclude(source=None).values("source").distinct().count()
-        story.save()
+        story.save(update_fields=["article_count", "last_seen_at", "first_seen_at", "first_article", "outlet_count"])
     article.story = story

@@ -108,12 +108,6 @@ def optimize() -> None:
     """Nothing to do: PostgreSQL maintains the GIN index (autovacuum merges its pending list)."""
 
 
-def indexed_ids() -> set[int]:
-    with connection.cursor() as cur:
-        cur.execute(f"SELECT article_id FROM {DOCS}")
-        return {row[0] for row in cur.fetchall()}
-
-
 # --- queries ---------------------------------------------------------------------------------
 
 def _leaf(word: Word, mode: str) -> str:

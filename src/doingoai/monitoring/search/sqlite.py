@@ -248,12 +248,6 @@ def optimize() -> None:
         cur.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')")
 
 
-def indexed_ids() -> set[int]:
-    with connection.cursor() as cur:
-        cur.execute(f"SELECT article_id FROM {DOCS}")
-        return {row[0] for row in cur.fetchall()}
-
-
 # --- queries ---------------------------------------------------------------------------------
 
 RANK_ALL = 5000  # settings.SEARCH_RANK_ALL overrides it

@@ -4,8 +4,11 @@ the work. Every screen is behind ``monitoring_only``."""
 from __future__ import annotations
 
 import functools
+import mimetypes
 
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from ..access import can_use
@@ -24,3 +27,11 @@ def monitoring_only(view):
         return view(request, *args, **kwargs)
 
     return checked
+
+
+def file_response(body: bytes, filename: str, *, inline: bool = False) -> HttpResponse:
+    """A generated file (export, document) as a response; its type follows the file name."""
+    kind = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    response = HttpResponse(body, content_type=f"{kind}; charset=utf-8" if kind.startswith("text/") else kind)
+    response["Content-Disposition"] = content_disposition_header(not inline, filename)
+    return response

@@ -52,9 +52,8 @@ def saved_searches(request):
         except ValidationError as exc:
             messages.error(request, _errors(exc))
         return redirect("monitoring_saved_searches")
-    rows = [(s, alerts.search_url(s)) for s in alerts.visible_searches(request.user)]
     return TemplateResponse(request, "monitoring/alerts/saved_searches.html", {
-        "rows": rows, "page_title": _("Tìm kiếm đã lưu"),
+        "searches": alerts.visible_searches(request.user), "page_title": _("Tìm kiếm đã lưu"),
     })
 
 
@@ -82,7 +81,7 @@ def _rule_form(request, rule: AlertRule | None):
         return redirect("monitoring_alert_rules")
     title = _("Sửa quy tắc cảnh báo") if rule else _("Thêm quy tắc cảnh báo")
     return TemplateResponse(request, "monitoring/alerts/rule_form.html", {
-        "form": form, "rule": rule, "page_title": title,
+        "form": form, "page_title": title,
         "has_searches": form.fields["saved_search"].queryset.exists(),
     })
 

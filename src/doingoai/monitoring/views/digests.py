@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from doingoai.core import documents
 
 from .. import digests
 from ..models import Digest, DigestItem
-from . import monitoring_only
+from . import file_response, monitoring_only
 
 PER_PAGE = 30
 REQUIRED = {"required": gettext_lazy("Xin điền trường này.")}
@@ -75,13 +75,6 @@ class ItemForm(forms.ModelForm):
             "position": {"required": REQUIRED["required"], "invalid": gettext_lazy("Thứ tự phải là số nguyên."),
                          "min_value": gettext_lazy("Thứ tự không được âm.")},
         }
-
-    def clean_position(self):
-        value = self.cleaned_data.get("position")
-        if value is not None and value < 0:
-            raise forms.ValidationError(_("Thứ tự không được âm."))
-        return value
-
 
 ItemFormSet = forms.modelformset_factory(DigestItem, form=ItemForm, extra=0, can_delete=False)
 
@@ -197,11 +190,5 @@ def download(request, pk, fmt):
         raise Http404
     # A draft is rendered afresh each time, without a number, and not kept.
     doc = digests.as_document(digest)
-    if fmt == "pdf":
-        response = HttpResponse(documents.render_pdf(doc), content_type="application/pdf")
-    else:
-        response = HttpResponse(documents.render_docx(doc), content_type=(
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
-    disposition = "inline" if fmt == "pdf" else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{stem}-du-thao.{fmt}"'
-    return response
+    body = documents.render_pdf(doc) if fmt == "pdf" else documents.render_docx(doc)
+    return file_response(body, f"{stem}-du-thao.{fmt}", inline=fmt == "pdf")

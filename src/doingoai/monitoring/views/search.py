@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from .. import alerts, exports, search
 from ..forms import SaveSearchForm, SearchForm
 from ..models import Article
-from . import monitoring_only
+from . import file_response, monitoring_only
 
 PER_PAGE = 20
 
@@ -40,11 +40,7 @@ def search_view(request):
                 ids = list(search.iter_matches(query, filters))
                 stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
                 body = exports.to_csv(ids) if fmt == "csv" else exports.to_xlsx(ids)
-                kind = "text/csv; charset=utf-8" if fmt == "csv" else (
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-                response = HttpResponse(body, content_type=kind)
-                response["Content-Disposition"] = f'attachment; filename="tim-kiem-{stamp}.{fmt}"'
-                return response
+                return file_response(body, f"tim-kiem-{stamp}.{fmt}")
             try:
                 number = max(1, int(request.GET.get("trang", "1")))
             except ValueError:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from .. import health, polling
+from .. import health
 from ..models import Source
 from . import monitoring_only
 
@@ -31,6 +31,14 @@ SORTS = {
     "ngay-14": (gettext_lazy("Bài/ngày (14 ngày)"), lambda f: f.fortnight, True),
     "nhip": (gettext_lazy("Nhịp đăng bình thường"), lambda f: f.usual_minutes, False),
 }
+
+
+def _polling():
+    """The polling module brings the fetching and extraction libraries: loaded by the screens
+    that poll, not by every web process at start-up."""
+    from .. import polling
+
+    return polling
 
 
 @monitoring_only
@@ -76,7 +84,7 @@ def health_detail(request, pk):
         "source": source, "figures": found,
         "checks": source.checks.all()[:CHECKS_SHOWN],
         "articles": source.articles.order_by("-fetched_at", "-id")[:ARTICLES_SHOWN],
-        "token": polling.poll_token(source),
+        "token": _polling().poll_token(source),
         "page_title": _("Tình trạng nguồn tin: %(name)s") % {"name": source.name},
     })
 
@@ -87,7 +95,7 @@ def poll_now(request, pk):
     source = get_object_or_404(Source, pk=pk)
     if not source.active:
         messages.warning(request, _("Nguồn tin «%(name)s» đang tắt, không lấy tin.") % {"name": source.name})
-    elif polling.request_poll(source, request.POST.get("token", "")):
+    elif _polling().request_poll(source, request.POST.get("token", "")):
         messages.success(request, _("Đã đưa nguồn tin «%(name)s» vào hàng đợi lấy tin; kết quả hiện ở đây "
                                     "sau ít phút.") % {"name": source.name})
     else:

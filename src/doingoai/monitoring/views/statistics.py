@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from django import forms
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import exports, stats
-from . import monitoring_only
+from . import file_response, monitoring_only
 
 DATE_FORMATS = ["%d/%m/%Y"]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class PeriodForm(forms.Form):
@@ -62,11 +61,8 @@ def statistics_view(request):
             raise Http404
         name = f"thong-ke-{slug}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{fmt}"
         if fmt == "csv":
-            response = HttpResponse(exports.table_to_csv(table.columns, table.rows), content_type="text/csv; charset=utf-8")
-        else:
-            response = HttpResponse(exports.table_to_xlsx(table.columns, table.rows, table.title), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+            return file_response(exports.table_to_csv(table.columns, table.rows), name)
+        return file_response(exports.table_to_xlsx(table.columns, table.rows, table.title), name)
 
     params = request.GET.copy()
     params.pop("xuat", None)

@@ -6,19 +6,10 @@ The app's menu is one submenu, "Theo dõi báo chí", filled through this app's 
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.menu import Menu, SubmenuMenuItem
 
-from ..access import can_use
 from . import alerts, articles, digests, search, sources, statistics  # noqa: F401  (they register hooks)
-
-MENU_HOOK = "register_monitoring_menu_item"
-
-
-class MonitoringMenuItem(MenuItem):
-    """An entry of the monitoring submenu, shown to those who use monitoring."""
-
-    def is_shown(self, request):
-        return can_use(request.user)
+from .menu import MENU_HOOK
 
 
 @hooks.register("register_admin_menu_item")

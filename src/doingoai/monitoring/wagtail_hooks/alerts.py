@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from ..views import alerts as views
+from .menu import MonitoringMenuItem
 
 
 @hooks.register("register_admin_urls")
@@ -22,21 +23,15 @@ def admin_urls():
 
 @hooks.register("register_monitoring_menu_item")
 def saved_searches_menu():
-    from . import MonitoringMenuItem
-
     return MonitoringMenuItem(_("Tìm kiếm đã lưu"), reverse("monitoring_saved_searches"), icon_name="folder-open-inverse",
                               order=30)
 
 
 @hooks.register("register_monitoring_menu_item")
 def alert_rules_menu():
-    from . import MonitoringMenuItem
-
     return MonitoringMenuItem(_("Quy tắc cảnh báo"), reverse("monitoring_alert_rules"), icon_name="cog", order=40)
 
 
 @hooks.register("register_monitoring_menu_item")
 def alerts_menu():
-    from . import MonitoringMenuItem
-
     return MonitoringMenuItem(_("Cảnh báo"), reverse("monitoring_alerts"), icon_name="warning", order=45)

@@ -4,9 +4,12 @@ correction of its labels, the page of a story, and the screen of the analysis mo
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
+from .. import labels
 from ..views import articles as views
 from ..viewsets import ArticleViewSet
+from .menu import MonitoringMenuItem
 
 
 @hooks.register("register_admin_viewset")
@@ -25,13 +28,16 @@ def admin_urls():
 
 @hooks.register("register_monitoring_menu_item")
 def articles_menu():
-    from . import MonitoringMenuItem
-
     return MonitoringMenuItem(_("Bài báo"), reverse("monitoring_articles:index"), icon_name="doc-full", order=20)
+
+
+class ModelsMenuItem(MenuItem):
+    """The models screen is open to the system administrator too (she runs the retraining)."""
+
+    def is_shown(self, request):
+        return labels.can_view_models(request.user)
 
 
 @hooks.register("register_monitoring_menu_item")
 def models_menu():
-    from . import MonitoringMenuItem
-
-    return MonitoringMenuItem(_("Mô hình phân tích"), reverse("monitoring_models"), icon_name="cogs", order=90)
+    return ModelsMenuItem(_("Mô hình phân tích"), reverse("monitoring_models"), icon_name="cogs", order=90)

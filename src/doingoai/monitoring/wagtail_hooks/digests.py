@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from ..views import digests as views
+from .menu import MonitoringMenuItem
 
 
 @hooks.register("register_admin_urls")
@@ -22,6 +23,4 @@ def admin_urls():
 
 @hooks.register("register_monitoring_menu_item")
 def digests_menu():
-    from . import MonitoringMenuItem
-
     return MonitoringMenuItem(_("Điểm báo"), reverse("monitoring_digests"), icon_name="doc-full-inverse", order=50)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from ..views import search as views
+from .menu import MonitoringMenuItem
 
 
 @hooks.register("register_admin_urls")
@@ -14,6 +15,4 @@ def admin_urls():
 
 @hooks.register("register_monitoring_menu_item")
 def search_menu():
-    from . import MonitoringMenuItem
-
     return MonitoringMenuItem(_("Tìm kiếm bài báo"), reverse("monitoring_search"), icon_name="search", order=10)

@@ -11,6 +11,7 @@ from .. import health
 from ..access import can_use
 from ..views import sources as views
 from ..viewsets import SourceViewSet
+from .menu import MonitoringMenuItem
 
 
 @hooks.register("register_admin_viewset")
@@ -20,8 +21,6 @@ def source_viewset():
 
 @hooks.register("register_monitoring_menu_item")
 def sources_menu():
-    from . import MonitoringMenuItem
-
     return MonitoringMenuItem(_("Nguồn tin"), reverse("monitoring_sources:index"), icon_name="site", order=60)
 
 
@@ -36,8 +35,6 @@ def health_urls():
 
 @hooks.register("register_monitoring_menu_item")
 def health_menu():
-    from . import MonitoringMenuItem
-
     return MonitoringMenuItem(_("Tình trạng nguồn tin"), reverse("monitoring_source_health"), icon_name="warning",
                               order=65)
 

@@ -10,6 +10,7 @@ from doingoai.core import dashboard
 from .. import stats
 from ..access import can_use
 from ..views import statistics as views
+from .menu import MonitoringMenuItem
 
 
 @hooks.register("register_admin_urls")
@@ -19,8 +20,6 @@ def admin_urls():
 
 @hooks.register("register_monitoring_menu_item")
 def statistics_menu():
-    from . import MonitoringMenuItem
-
     return MonitoringMenuItem(_("Thống kê báo chí"), reverse("monitoring_statistics"), icon_name="table", order=70)
 
 

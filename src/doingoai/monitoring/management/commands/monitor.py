@@ -74,8 +74,7 @@ class Command(BaseCommand):
                 lines = list(jsonl.read(fh))
         except (jsonl.LineError, UnicodeDecodeError) as exc:
             raise CommandError(f"{path.name}: {exc}") from None
-        times = ingest.StageTimes()
-        outcomes = ingest.ingest((as_incoming(line) for line in lines), times=times)
+        outcomes = ingest.ingest(as_incoming(line) for line in lines)
         created = sum(o.created for o in outcomes)
         self.stdout.write(f"Đã lưu {created} bài mới, bỏ qua {len(outcomes) - created} bài đã có.")
 
