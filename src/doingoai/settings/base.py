@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "doingoai.core",
     "doingoai.plans",
     "doingoai.monitoring",
+    "doingoai.cases",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -200,6 +201,16 @@ DOINGOAI_MONITORING_UNIT = env.code("MONITORING_UNIT", "TTBCXB")
 DOINGOAI_SILENCE_FACTOR = env.integer("SILENCE_FACTOR", 4, 2, 100)
 # The daily digest covers the hours before it is compiled (its time is the schedule's, 07:00).
 DOINGOAI_DIGEST_HOURS = env.integer("DIGEST_HOURS", 24, 1, 168)
+
+# --- False information, complaints ----------------------------------------------------------
+# The inspectorate leads task 10; with the press division and the centre it works on cases.
+DOINGOAI_CASES_UNIT = env.code("CASES_UNIT", "TTS")
+DOINGOAI_CASES_UNITS = [DOINGOAI_CASES_UNIT, "TTBCXB", "TTTT"]
+# Claim matching: a new article this similar to a case's claim is suggested, or linked.
+DOINGOAI_CLAIM_SUGGEST = 0.75
+DOINGOAI_CLAIM_AUTO = 0.95
+# Reports through the public form: at most this many an hour from one address.
+DOINGOAI_REPORTS_PER_HOUR = env.integer("REPORTS_PER_HOUR", 5, 1, 1000)
 
 LOGGING = {
     "version": 1,

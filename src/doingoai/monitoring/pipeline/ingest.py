@@ -109,11 +109,17 @@ def ingest(items: Iterable[Incoming], *, times: StageTimes | None = None, alerts
 
 
 def enqueue_alerts(article_ids: list[int]) -> None:
-    """→ alerts: one job for these new articles, once they are committed."""
+    """→ alerts: one job for these new articles, once they are committed; then other apps
+    are told (``signals.articles_stored``)."""
     if article_ids:
         from .. import tasks
+        from ..signals import articles_stored
 
-        transaction.on_commit(lambda: tasks.evaluate_alerts.enqueue(article_ids), robust=True)
+        def after_commit():
+            tasks.evaluate_alerts.enqueue(article_ids)
+            articles_stored.send(sender=Article, article_ids=article_ids)
+
+        transaction.on_commit(after_commit, robust=True)
 
 
 def _attach_story(article: Article, story_key: int) -> None:

@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import labels, sanitise, stats
+from .. import actions, labels, sanitise, stats
 from ..models import Article, Story
 from . import monitoring_only
 
@@ -84,6 +84,7 @@ def article_page(request, pk):
     return TemplateResponse(request, "monitoring/articles/article.html", {
         "page_title": _("Bài báo"), "article": article, "story": story,
         "story_articles": _story_articles(story, exclude=article.pk) if story else [],
+        "actions": actions.for_object(request, article),
         "html": safe_html(article.html), "form": form, "history": labels.history(article),
         "language_name": labels.language_name(article.language),
         "source_country": stats.country_name(article.source.country) if article.source else "",
@@ -96,6 +97,7 @@ def story_page(request, pk):
     story = get_object_or_404(Story.objects.select_related("first_article__source"), pk=pk)
     return TemplateResponse(request, "monitoring/articles/story.html", {
         "page_title": _("Câu chuyện"), "story": story, "articles": _story_articles(story, limit=500),
+        "actions": actions.for_object(request, story),
     })
 
 

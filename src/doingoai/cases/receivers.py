@@ -1,0 +1,1 @@
+"""Receivers of other apps' signals (claim matching of new articles). Filled by the matching part."""
