@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from doingoai.core.views import public
+from doingoai.cases import urls as cases_urls
 from doingoai.plans import urls as plans_urls
 
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include(plans_urls)),
+    path("", include(cases_urls)),
 ]
 
 if settings.DEBUG:

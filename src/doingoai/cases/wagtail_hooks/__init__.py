@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, SubmenuMenuItem
 
+from . import cases, clocks, complaints, evidence, library, rebuttals, reports  # noqa: F401  (they register hooks)
 from .menu import MENU_HOOK
 
 

@@ -1,0 +1,1 @@
+"""Screens of the cases area (see the package docstring)."""

@@ -1,0 +1,1 @@
+"""Screens of the clocks area (see the package docstring)."""

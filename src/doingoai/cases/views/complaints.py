@@ -1,0 +1,1 @@
+"""Screens of the complaints area (see the package docstring)."""

@@ -1,0 +1,1 @@
+"""Screens of the evidence area (see the package docstring)."""

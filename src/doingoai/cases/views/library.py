@@ -1,0 +1,1 @@
+"""Screens of the library area (see the package docstring)."""

@@ -1,0 +1,1 @@
+"""Screens of the reports area (see the package docstring)."""

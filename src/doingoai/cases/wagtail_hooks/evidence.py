@@ -1,0 +1,1 @@
+"""How the evidence area extends the staff UI: URLs, menu entries, dashboard lines."""
