@@ -5,8 +5,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from doingoai.core.views import public
 from doingoai.cases import urls as cases_urls
+from doingoai.core.views import public
 from doingoai.plans import urls as plans_urls
 
 urlpatterns = [

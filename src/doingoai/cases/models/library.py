@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
 def _in_a_year():
     return datetime.date.today() + datetime.timedelta(days=365)
 

@@ -10,7 +10,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.fields import RichTextField
 from wagtail.models import (
-    DraftStateMixin, LockableMixin, PreviewableMixin, RevisionMixin, WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    PreviewableMixin,
+    RevisionMixin,
+    WorkflowMixin,
 )
 
 
