@@ -9,6 +9,13 @@ from doingoai.core.jobs import job, periodic  # noqa: F401
 
 # --- evidence (evidence.py) -------------------------------------------------------------------
 
+
+@job(retries=3, backoff_seconds=60)
+def capture_evidence(capture_id: int) -> dict:
+    from . import evidence
+
+    return evidence.capture(capture_id)
+
 # --- clocks and takedowns (clocks.py, takedowns.py) -------------------------------------------
 
 # --- complaints (complaints.py) ---------------------------------------------------------------
