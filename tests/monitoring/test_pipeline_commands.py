@@ -11,7 +11,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from doingoai.monitoring import search
 from doingoai.monitoring.models import Article, Story
+from doingoai.monitoring.pipeline.ingest import Incoming, ingest
 
 ARTICLES = [
     {"id": "a1", "url": "https://baohaiphong.vn/cang-lach-huyen-don-tau-lon-1.html",
@@ -128,3 +130,16 @@ def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(tmp_path, doingo
     assert Article.objects.count() == 400
     assert Article.objects.values("url_key").distinct().count() == 400
     assert f"bỏ qua {stored} bài đã có" in again.stdout or f"bỏ qua {stored}" in again.stdout
+    # Each batch is stored and indexed in one transaction: no article is stored unindexed.
+    assert search.search("khánh thành công trình", limit=5).total == 400
+
+
+def test_the_same_address_twice_in_one_batch_is_stored_once(db):
+    text = "Thành phố Hải Phòng khánh thành cầu Rào 1 mới, nối hai quận nội thành."
+    items = [Incoming(url="https://baohaiphong.vn/cau-rao.html?utm_source=fb", title="Khánh thành cầu Rào 1", text=text),
+             Incoming(url="https://baohaiphong.vn/cau-rao.html", title="Khánh thành cầu Rào 1", text=text),
+             Incoming(url="https://baohaiphong.vn/cau-rao-2.html", title="Khánh thành cầu Rào 1 mới", text=text)]
+    outcomes = ingest(items)
+    assert [o.created for o in outcomes] == [True, False, True]
+    assert Article.objects.count() == 2
+    assert Story.objects.get().article_count == 2

@@ -62,9 +62,9 @@ def incoming_from_page(extracted, url: str | None, *, published=None, title: str
     )
 
 
-#: Pages extracted before their articles are stored together: each article still has its own
-#: transaction; the batch shares one alerts job.
-BATCH = 25
+#: Pages extracted before their articles go to the pipeline together (one transaction, one
+#: index write and one alerts job for the batch).
+BATCH = ingest.BATCH
 
 
 def process_directory(folder: Path) -> Report:

@@ -1,7 +1,12 @@
 """The stages after the fetch, chained: canonical URL and content hash → analysis → story →
-store → index. Each article is stored in its own transaction under a unique key, so a
-worker killed in the middle of a batch loses nothing that was stored and, run again, stores
-nothing twice."""
+store → index.
+
+Items go in batches of ``BATCH``. The work that needs no database lock (canonical URL, hash,
+analysis, story signature) is done first; then the batch's articles are stored, given their
+stories and indexed in one transaction, under a unique key per article. A worker killed in
+the middle of a batch leaves nothing of that batch (and everything of the batches before
+it): run again, it stores what is missing and nothing twice. One commit and one index write
+per batch, where an article at a time paid for both on every article."""
 
 from __future__ import annotations
 
@@ -57,25 +62,68 @@ def _aware(value: datetime.datetime | None) -> datetime.datetime | None:
     return timezone.make_aware(value, datetime.UTC)
 
 
+#: Articles stored, given their stories and indexed in one transaction.
+BATCH = 25
+
+
+@dataclass
+class _Ready:
+    """An item with everything computed that needs no database lock."""
+
+    item: Incoming
+    url: str
+    url_key: str
+    content_hash: str
+    published: datetime.datetime | None
+    result: object
+    signature: object
+
+
 def ingest(items: Iterable[Incoming], *, times: StageTimes | None = None, alerts: bool = True) -> list[Outcome]:
     """Store each item through the pipeline. Re-ingesting the same article changes nothing.
 
     The new articles then go to the alerts, in one job; a caller that ingests one article at a
     time (polling) passes ``alerts=False`` and calls ``enqueue_alerts`` once at the end."""
-    from .. import search
-    from ..analysis import analyze_text
     from . import stories
 
     times = times or StageTimes()
     index = stories.sql_index()
-    outcomes = []
+    outcomes: list[Outcome] = []
+    for batch in _batches(items, BATCH):
+        outcomes += _store_batch(_prepare(batch, times), index, times)
+    if alerts:
+        enqueue_alerts([o.article.pk for o in outcomes if o.created])
+    return outcomes
+
+
+def _batches(items: Iterable[Incoming], size: int):
+    batch: list[Incoming] = []
     for item in items:
-        started = time.perf_counter()
-        url = canonical.canonical_url(item.url)
-        url_key = canonical.key_of(url)
-        if Article.objects.filter(url_key=url_key).exists():
-            outcomes.append(Outcome(None, False, "đã có"))
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _prepare(batch: list[Incoming], times: StageTimes) -> list[_Ready | None]:
+    """canonical → hash → analysis → signature, outside any transaction; ``None`` for an item
+    already stored (one query for the batch)."""
+    from ..analysis import analyze_text
+    from . import stories
+
+    started = time.perf_counter()
+    urls = [canonical.canonical_url(item.url) for item in batch]
+    keys = [canonical.key_of(url) for url in urls]
+    known = set(Article.objects.filter(url_key__in=keys).values_list("url_key", flat=True))
+    started = times.add("canonical", started)
+    ready: list[_Ready | None] = []
+    for item, url, key in zip(batch, urls, keys, strict=True):
+        if key in known:
+            ready.append(None)
             continue
+        known.add(key)  # the same address twice in a batch is stored once
         content_hash = canonical.content_hash(item.title, item.text)
         started = times.add("canonical", started)
         published = _aware(item.published)
@@ -83,28 +131,47 @@ def ingest(items: Iterable[Incoming], *, times: StageTimes | None = None, alerts
         started = times.add("analysis", started)
         signature = stories.signature(item.title, item.text, result.lang)
         started = times.add("story-signature", started)
-        try:
-            with transaction.atomic():
-                article = Article.objects.create(
-                    source=item.source, url=url, url_key=url_key,
-                    external_id=item.external_id[:200], title=item.title, text=item.text, html=item.html,
-                    author=item.author[:300], published_at=published, content_hash=content_hash,
-                    language=result.lang, relevant=result.relevant, relevance=result.relevance,
-                    themes=result.themes, sentiment=result.sentiment, minhash=stories.to_bytes(signature),
-                    analysis_versions={"analysis": result.version},
-                )
-                story_key = index.assign(article.pk, signature, result.lang, published)
-                _attach_story(article, story_key)
-                started = times.add("store+story", started)
-                search.index_articles([article])
-                started = times.add("index", started)
-        except IntegrityError:  # stored at the same moment by another worker
-            outcomes.append(Outcome(None, False, "đã có"))
-            continue
-        times.count += 1
-        outcomes.append(Outcome(article, True))
-    if alerts:
-        enqueue_alerts([o.article.pk for o in outcomes if o.created])
+        ready.append(_Ready(item, url, key, content_hash, published, result, signature))
+    return ready
+
+
+def _store_batch(ready: list[_Ready | None], index, times: StageTimes) -> list[Outcome]:
+    """store → story → index, the batch in one transaction (each article in a savepoint: one
+    stored at the same moment by another worker is skipped, the rest kept)."""
+    from .. import search
+    from . import stories
+
+    outcomes: list[Outcome] = []
+    stored: list[Article] = []
+    started = time.perf_counter()
+    with transaction.atomic():
+        for r in ready:
+            if r is None:
+                outcomes.append(Outcome(None, False, "đã có"))
+                continue
+            item, result = r.item, r.result
+            try:
+                with transaction.atomic():
+                    article = Article.objects.create(
+                        source=item.source, url=r.url, url_key=r.url_key,
+                        external_id=item.external_id[:200], title=item.title, text=item.text, html=item.html,
+                        author=item.author[:300], published_at=r.published, content_hash=r.content_hash,
+                        language=result.lang, relevant=result.relevant, relevance=result.relevance,
+                        themes=result.themes, sentiment=result.sentiment,
+                        minhash=stories.to_bytes(r.signature), analysis_versions={"analysis": result.version},
+                    )
+                    story_key = index.assign(article.pk, r.signature, result.lang, r.published)
+                    _attach_story(article, story_key)
+            except IntegrityError:  # stored at the same moment by another worker
+                outcomes.append(Outcome(None, False, "đã có"))
+                continue
+            stored.append(article)
+            outcomes.append(Outcome(article, True))
+        started = times.add("store+story", started)
+        if stored:
+            search.index_articles(stored)
+        started = times.add("index", started)
+    times.count += len(stored)
     return outcomes
 
 
@@ -132,12 +199,14 @@ def _attach_story(article: Article, story_key: int) -> None:
     else:
         story_id = Article.objects.filter(pk=story_key).values_list("story_id", flat=True).get()
         story = Story.objects.select_for_update().get(pk=story_id)
+        # Outlets, not articles: a second copy from the same outlet does not count again.
+        new_outlet = article.source_id is not None and not Article.objects.filter(
+            story_id=story_id, source_id=article.source_id).exists()
         Article.objects.filter(pk=article.pk).update(story=story)
         story.article_count += 1
+        story.outlet_count += new_outlet
         story.last_seen_at = max(story.last_seen_at, seen)
         if seen < story.first_seen_at:
             story.first_seen_at, story.first_article = seen, article
-        # Outlets, not articles: two copies from one outlet count once.
-        story.outlet_count = Article.objects.filter(story=story).exclude(source=None).values("source").distinct().count()
         story.save(update_fields=["article_count", "last_seen_at", "first_seen_at", "first_article", "outlet_count"])
     article.story = story

@@ -217,11 +217,21 @@ def _upsert_batch(cur, batch: dict[int, IndexDoc]) -> int:
     return len(inserts)
 
 
+_with_terms: set[str] = set()
+
+
 def _has_terms(cur) -> bool:
     """Whether the vocabulary table exists (it came with a later state of migration 0002; an
-    older database without it searches prefixes with FTS5's own prefix queries)."""
+    older database without it searches prefixes with FTS5's own prefix queries). Once found,
+    it is not looked for again in that database file."""
+    name = str(connection.settings_dict["NAME"])
+    if name in _with_terms:
+        return True
     cur.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [TERMS])
-    return cur.fetchone() is not None
+    if cur.fetchone() is None:
+        return False
+    _with_terms.add(name)
+    return True
 
 
 def remove(ids: Iterable[int]) -> int:
