@@ -7,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from doingoai.cases import urls as cases_urls
 from doingoai.core.views import public
+from doingoai.library import urls as library_urls
 from doingoai.plans import urls as plans_urls
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("", include(plans_urls)),
     path("", include(cases_urls)),
+    path("", include(library_urls)),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,1 @@
+"""Screens of the items area (see the package docstring)."""

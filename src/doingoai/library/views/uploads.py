@@ -1,0 +1,1 @@
+"""Screens of the uploads area (see the package docstring)."""
