@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 # Debian packages the platform and its tests use (installed when missing and run as root).
-DEBIAN_PACKAGES := chromium tesseract-ocr tesseract-ocr-vie ghostscript fonts-noto-core fonts-noto-cjk fonts-liberation2 poppler-utils gettext
+DEBIAN_PACKAGES := chromium tesseract-ocr tesseract-ocr-vie tesseract-ocr-chi-sim tesseract-ocr-kor tesseract-ocr-jpn ghostscript fonts-noto-core fonts-noto-cjk fonts-liberation2 poppler-utils gettext
 
 .PHONY: run test install system-deps lint messages bench clean
 
