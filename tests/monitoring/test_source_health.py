@@ -66,6 +66,16 @@ def test_the_figures_of_a_source_that_publishes_every_two_hours(db):
     assert later.silent_since == now - HOUR
 
 
+def test_the_figures_of_many_sources_take_the_same_few_queries_as_of_one(db, django_assert_max_num_queries):
+    start = six_pm_two_days_ago()
+    made = [make_source(f"Nguồn {n}") for n in range(6)]
+    for n, source in enumerate(made):
+        publish(source, *(start - datetime.timedelta(hours=h * (n + 1)) for h in range(5)))
+    with django_assert_max_num_queries(3):
+        found = health.figures_for(Source.objects.all())
+    assert [f.usual_minutes for f in found] == [60.0 * (n + 1) for n in range(6)]
+
+
 def test_with_few_articles_the_polling_interval_stands_in_and_twice_it_is_the_least_silence(db):
     now = six_pm_two_days_ago()
     sparse = make_source("Cổng thông tin quận Ngô Quyền", poll_minutes=45)

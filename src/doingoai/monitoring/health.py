@@ -16,8 +16,8 @@ import statistics
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, F, Max, Min, Q
-from django.db.models.functions import Coalesce, Least
+from django.db.models import Count, F, Max, Min, Q, Window
+from django.db.models.functions import Coalesce, Least, RowNumber
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -146,14 +146,19 @@ def figures_for(sources, now: datetime.datetime | None = None) -> list[Figures]:
             fortnight=Count("id", filter=Q(at__gte=window, at__lte=now)),
         )
     }
+    # The latest GAP_SAMPLE times of every source, in one query (a window per source).
+    times: dict[int, list[datetime.datetime]] = {}
+    busy = [pk for pk, row in counts.items() if row.get("fortnight")]
+    if busy:
+        latest = (_articles().filter(source__in=busy, at__gte=window, at__lte=now)
+                  .annotate(n=Window(RowNumber(), partition_by=F("source"), order_by=F("at").desc()))
+                  .filter(n__lte=GAP_SAMPLE).values_list("source", "at"))
+        for source_id, at in latest:
+            times.setdefault(source_id, []).append(at)
     out = []
     for source in sources:
         row = counts.get(source.pk, {})
-        times = []
-        if row.get("fortnight"):
-            times = list(_articles().filter(source=source, at__gte=window, at__lte=now)
-                         .order_by("-at").values_list("at", flat=True)[:GAP_SAMPLE])
-        usual, measured = _usual_minutes(source, times)
+        usual, measured = _usual_minutes(source, times.get(source.pk, []))
         last = row.get("last")
         silent_since = None
         if _is_on(source):
