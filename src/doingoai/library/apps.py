@@ -7,3 +7,8 @@ class LibraryConfig(AppConfig):
     label = "library"
     verbose_name = _("Thư viện điện tử biển, đảo")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Registered in every process (web, worker, scheduler, commands): publishing records
+        # evidence on task 5 of the plan; the catalogue index follows every change of an item.
+        from . import index_receivers, publishing  # noqa: F401

@@ -1,0 +1,1 @@
+"""Publishing, removal and re-review of items (filled by the editorial part)."""
