@@ -16,6 +16,7 @@ from django.db import connection
 
 from doingoai.core import backup
 from doingoai.core.models import Role
+from doingoai.core.storage import PrivateStorage
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,10 +28,13 @@ def _counts_django() -> dict[str, int]:
 @pytest.fixture
 def some_data(make_person, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.DATA_DIR = tmp_path
     make_person(Role.CHUYEN_VIEN, "TTBCXB", username="chuyenvien")
     make_person(Role.THANH_TRA_VIEN, "TTS", username="thanhtra")
     default_storage.save("tai-lieu/ke-hoach-14.txt", ContentFile("Kế hoạch số 14/KH-STTTT".encode()))
     default_storage.save("anh/cat-ba.bin", ContentFile(bytes(range(256)) * 40))
+    # A private folder (evidence of cases): outside MEDIA, yet in every backup.
+    PrivateStorage("evidence").save("2026/11/01-2026-VV-1.html", ContentFile("<p>Bài gốc</p>".encode()))
     return Path(settings.MEDIA_ROOT)
 
 
@@ -42,7 +46,7 @@ def test_a_backup_holds_the_database_the_media_and_a_manifest(some_data, tmp_pat
     assert names[0] == "manifest.json"
     assert manifest["database"]["vendor"] == connection.vendor
     assert manifest["database"]["member"] in names
-    assert {"media/tai-lieu/ke-hoach-14.txt", "media/anh/cat-ba.bin"} <= set(names)
+    assert {"media/tai-lieu/ke-hoach-14.txt", "media/anh/cat-ba.bin", "evidence/2026/11/01-2026-VV-1.html"} <= set(names)
     assert all(len(h) == 64 for h in manifest["files"].values())
     assert "core.0001_initial" in manifest["migrations"]
 
@@ -61,6 +65,7 @@ def test_restore_into_an_empty_data_directory_gives_back_every_row_and_file(some
     assert after == before
     assert (fresh / "media/tai-lieu/ke-hoach-14.txt").read_text(encoding="utf-8") == "Kế hoạch số 14/KH-STTTT"
     assert (fresh / "media/anh/cat-ba.bin").read_bytes() == bytes(range(256)) * 40
+    assert (fresh / "evidence/2026/11/01-2026-VV-1.html").read_text(encoding="utf-8") == "<p>Bài gốc</p>"
     # The restored platform starts and its audit chain is intact.
     verify = subprocess.run([doingoai_bin, "audit", "verify"], env=env, capture_output=True, text=True, timeout=120)
     assert verify.returncode == 0, verify.stderr

@@ -3,8 +3,9 @@
 The archive is a gzipped tar: ``manifest.json`` first (format, platform version, database
 vendor, applied migrations, SHA-256 of every other member), then ``database.sqlite3``
 (SQLite's online backup API) or ``database.dump`` (``pg_dump -Fc``), the data directory's
-``secret_key`` and ``media/``. Restore checks the whole archive before it writes anything,
-and only into an empty database and media directory.
+``secret_key``, ``media/`` and the private file folders of the data directory (``DOINGOAI_PRIVATE_FILES``:
+evidence, library files, kept outside MEDIA so that no web server serves them). Restore checks the whole
+archive before it writes anything, and only into an empty database and empty folders.
 """
 
 from __future__ import annotations
@@ -104,12 +105,18 @@ def _dump_database(target: Path, alias: str) -> str:
     raise BackupError(f"Chưa hỗ trợ sao lưu cơ sở dữ liệu loại {connection.vendor}.")
 
 
+def _file_trees() -> dict[str, Path]:
+    """The folders of files that belong in a backup, by their name in the archive."""
+    trees = {"media": Path(settings.MEDIA_ROOT)}
+    trees.update({name: Path(settings.DATA_DIR) / name for name in getattr(settings, "DOINGOAI_PRIVATE_FILES", ())})
+    return trees
+
+
 def create(destination: Path | None = None, alias: str = DEFAULT_DB_ALIAS) -> Path:
     """Write a backup archive and return its path."""
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     destination = Path(destination or Path(settings.DATA_DIR) / "backups" / f"doingoai-{stamp}.tar.gz")
     destination.parent.mkdir(parents=True, exist_ok=True)
-    media_root = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory(prefix="doingoai-backup-") as tmp:
         tmp = Path(tmp)
         db_name = _dump_database(tmp / "db", alias)
@@ -117,9 +124,10 @@ def create(destination: Path | None = None, alias: str = DEFAULT_DB_ALIAS) -> Pa
         key_file = Path(settings.DATA_DIR) / "secret_key"
         if key_file.exists():
             members.append(("secret_key", key_file))
-        if media_root.exists():
-            for path in sorted(p for p in media_root.rglob("*") if p.is_file()):
-                members.append(("media/" + path.relative_to(media_root).as_posix(), path))
+        for tree, root in _file_trees().items():
+            if root.exists():
+                for path in sorted(p for p in root.rglob("*") if p.is_file()):
+                    members.append((f"{tree}/" + path.relative_to(root).as_posix(), path))
         manifest = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
@@ -222,9 +230,10 @@ def _pg_is_empty(alias: str) -> bool:
 def restore(archive: Path, alias: str = DEFAULT_DB_ALIAS) -> dict:
     """Restore ``archive`` into the configured, empty database and media directory."""
     connection = connections[alias]
-    media_root = Path(settings.MEDIA_ROOT)
-    if media_root.exists() and any(media_root.iterdir()):
-        raise BackupError(f"Thư mục tệp {media_root} không trống: chỉ khôi phục vào thư mục dữ liệu trống.")
+    trees = _file_trees()
+    for root in trees.values():
+        if root.exists() and any(root.iterdir()):
+            raise BackupError(f"Thư mục tệp {root} không trống: chỉ khôi phục vào thư mục dữ liệu trống.")
     with tempfile.TemporaryDirectory(prefix="doingoai-restore-") as tmp:
         checked = check_and_extract(Path(archive), Path(tmp))
         manifest = checked.manifest
@@ -256,13 +265,14 @@ def restore(archive: Path, alias: str = DEFAULT_DB_ALIAS) -> dict:
                 raise BackupError(f"pg_restore không chạy được: {proc.stderr.strip()[:500]}")
         if (checked.extracted / "secret_key").exists():
             shutil.copyfile(checked.extracted / "secret_key", Path(settings.DATA_DIR) / "secret_key")
-        media_source = checked.extracted / "media"
         restored_files = 0
-        if media_source.exists():
-            media_root.mkdir(parents=True, exist_ok=True)
-            for path in media_source.rglob("*"):
+        for tree, root in trees.items():
+            source_tree = checked.extracted / tree
+            if not source_tree.exists():
+                continue
+            for path in source_tree.rglob("*"):
                 if path.is_file():
-                    dest = media_root / path.relative_to(media_source)
+                    dest = root / path.relative_to(source_tree)
                     dest.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copy2(path, dest)
                     restored_files += 1

@@ -1,9 +1,9 @@
-"""Where the library's files live: outside MEDIA_ROOT, so that no web server serves them
-directly; the public and staff views serve them after checking the item's access level."""
+"""Where the library's files live: ``DATA_DIR/library`` (``core.storage.PrivateStorage``); the
+public and staff views serve them after checking the item's access level."""
 
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from doingoai.core.storage import PrivateStorage
 
 
-def private_storage() -> FileSystemStorage:
-    return FileSystemStorage(location=settings.DATA_DIR / "library", base_url=None)
+def private_storage() -> PrivateStorage:
+    """The storage of library files (a callable, so that migrations do not freeze a path)."""
+    return PrivateStorage("library")

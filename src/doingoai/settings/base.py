@@ -181,6 +181,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Folders of DATA_DIR holding files that no web server may serve (evidence, library files):
+# the screens serve them after checking access; backups include them.
+DOINGOAI_PRIVATE_FILES = ("evidence", "library")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
