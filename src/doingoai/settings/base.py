@@ -215,6 +215,8 @@ DOINGOAI_CLAIM_SUGGEST = 0.75
 DOINGOAI_CLAIM_AUTO = 0.95
 # Reports through the public form: at most this many an hour from one address.
 DOINGOAI_REPORTS_PER_HOUR = env.integer("REPORTS_PER_HOUR", 5, 1, 1000)
+# Evidence screenshots: headless Chromium from Debian (never a downloaded browser).
+DOINGOAI_CHROMIUM = env.path("CHROMIUM", "/usr/bin/chromium")
 
 # --- Sea-and-islands e-library --------------------------------------------------------------
 # The unit that leads task 5 (told of items due for re-review).
@@ -223,8 +225,6 @@ DOINGOAI_LIBRARY_UNIT = env.code("LIBRARY_UNIT", "TTTT")
 DOINGOAI_REVIEW_MONTHS = env.integer("REVIEW_MONTHS", 12, 1, 120)
 # The largest file one may upload, in megabytes.
 DOINGOAI_UPLOAD_MAX_MB = env.integer("UPLOAD_MAX_MB", 500, 1, 4096)
-# Evidence screenshots: headless Chromium from Debian (never a downloaded browser).
-DOINGOAI_CHROMIUM = env.os.environ.get("CHROMIUM", "").strip() or "/usr/bin/chromium"
 
 LOGGING = {
     "version": 1,

@@ -53,6 +53,14 @@ def code(name: str, default: str) -> str:
     return raw
 
 
+def path(name: str, default: str) -> str:
+    """A file path (a program, a folder); must be absolute when set."""
+    raw = os.environ.get(name, "").strip() or default
+    if not raw.startswith("/"):
+        raise ConfigError(f"{name}={raw!r} không hợp lệ: cần một đường dẫn tuyệt đối, ví dụ {default}.")
+    return raw
+
+
 def choice(name: str, default: str, accepted: tuple[str, ...]) -> str:
     raw = os.environ.get(name, default).strip().lower() or default
     if raw not in accepted:
