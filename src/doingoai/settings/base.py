@@ -225,6 +225,9 @@ DOINGOAI_LIBRARY_UNIT = env.code("LIBRARY_UNIT", "TTTT")
 DOINGOAI_REVIEW_MONTHS = env.integer("REVIEW_MONTHS", 12, 1, 120)
 # The largest file one may upload, in megabytes.
 DOINGOAI_UPLOAD_MAX_MB = env.integer("UPLOAD_MAX_MB", 500, 1, 4096)
+# OAI-PMH: the repository part of record identifiers (oai:<id>:library/<n>); set it once, for
+# good (a domain name such as thuvien.example.gov.vn); empty: the host name of BASE_URL.
+DOINGOAI_OAI_REPOSITORY_ID = env.host("OAI_REPOSITORY_ID")
 
 LOGGING = {
     "version": 1,

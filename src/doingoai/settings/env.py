@@ -53,6 +53,14 @@ def code(name: str, default: str) -> str:
     return raw
 
 
+def host(name: str, default: str = "") -> str:
+    """A host name (letters, digits, '-' and '.')."""
+    raw = os.environ.get(name, "").strip().lower() or default
+    if raw and (len(raw) > 253 or not all(part.replace("-", "").isalnum() for part in raw.split("."))):
+        raise ConfigError(f"{name}={raw!r} không hợp lệ: cần một tên miền, ví dụ thuvien.example.gov.vn.")
+    return raw
+
+
 def path(name: str, default: str) -> str:
     """A file path (a program, a folder); must be absolute when set."""
     raw = os.environ.get(name, "").strip() or default
