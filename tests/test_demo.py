@@ -7,6 +7,7 @@ import io
 from django.core.management import call_command
 from django.utils import timezone
 
+from doingoai.cases.models import Argument, Case, Clarification, Complaint, LegalBasis
 from doingoai.monitoring.models import Article, Source
 from doingoai.plans.models import Plan, ProgressUpdate
 
@@ -31,5 +32,17 @@ def test_the_demo_loads_people_the_plan_sources_and_articles_and_is_idempotent(d
     copies = Article.objects.filter(title="Cảng Lạch Huyện đón tàu container 18.000 TEU")
     assert copies.count() == 2 and copies.values("story").distinct().count() == 1
     assert Article.objects.get(url__contains="an-giang").relevant is False
+    # Cases: a monitored story under verification, a public report, a decided rumour with its
+    # takedown clock and a published clarification; a complaint and a concluded denunciation.
+    assert Case.objects.count() == 3
+    assert Case.objects.filter(origin="monitoring", step="verifying", urls__article__isnull=False).exists()
+    assert Case.objects.get(origin="public").reports.count() == 1
+    decided = Case.objects.get(decision__isnull=False)
+    assert decided.decision.audit_entry is not None and decided.decision.legal_bases.exists()
+    assert decided.takedowns.get().status == "sent"
+    assert Clarification.objects.filter(case=decided, live=True).exists()
+    assert sorted(Complaint.objects.values_list("status", flat=True)) == ["concluded", "verifying"]
+    assert LegalBasis.objects.count() >= 8 and Argument.objects.count() >= 15
     call_command("demo", stdout=io.StringIO())
     assert Plan.objects.count() == 1 and Article.objects.count() == 80
+    assert Case.objects.count() == 3 and Complaint.objects.count() == 2

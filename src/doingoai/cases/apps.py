@@ -10,5 +10,7 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         # What cases give the rest of the platform, registered in every process: the
-        # figures of the periodic report, the receiver that matches new articles to claims.
-        from . import receivers, reports  # noqa: F401
+        # figures of the periodic report, the receiver that matches new articles to claims,
+        # the evidence of published clarifications (also when a worker publishes them on
+        # schedule), the audit of the argument library.
+        from . import library, rebuttals, receivers, reports  # noqa: F401

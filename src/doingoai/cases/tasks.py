@@ -7,6 +7,15 @@ from doingoai.core.jobs import job, periodic  # noqa: F401
 
 # --- cases (services.py) ----------------------------------------------------------------------
 
+
+@periodic("Nhắc vụ việc quá hạn bước", "30 7 * * *")
+@job()
+def remind_overdue_case_steps() -> int:
+    from . import services
+
+    return services.remind_overdue_steps()
+
+
 # --- evidence (evidence.py) -------------------------------------------------------------------
 
 
@@ -18,6 +27,25 @@ def capture_evidence(capture_id: int) -> dict:
 
 # --- clocks and takedowns (clocks.py, takedowns.py) -------------------------------------------
 
+
+@periodic("cases.clocks", "*/15 * * * *")
+@job(retries=0)
+def check_clocks() -> dict:
+    """Overdue takedown requests are marked; reminders and alerts of statutory clocks go out."""
+    from . import clocks, takedowns
+
+    overdue = takedowns.mark_overdue()
+    reminders, alerts = clocks.remind_and_alert()
+    return {"takedowns_overdue": overdue, "reminders": reminders, "alerts": alerts}
+
 # --- complaints (complaints.py) ---------------------------------------------------------------
 
 # --- claim matching (matching.py) -------------------------------------------------------------
+
+
+@job(retries=2, backoff_seconds=60)
+def match_claims(article_ids: list[int]) -> dict:
+    """New monitored articles against the claims of the cases (suggest, link, alert)."""
+    from . import matching
+
+    return matching.run(article_ids)

@@ -27,3 +27,13 @@ def prune_job_records(days: int = 90):
     cutoff = timezone.now() - datetime.timedelta(days=days)
     deleted, _ = JobRecord.objects.filter(finished_at__lt=cutoff).delete()
     return {"deleted": deleted}
+
+
+@periodic("Xuất bản theo lịch (trang, bài cải chính, tài liệu thư viện)", "*/5 * * * *")
+@job(retries=1)
+def publish_scheduled():
+    """Wagtail's scheduled publishing and unpublishing, for every model with drafts."""
+    from django.core.management import call_command
+
+    call_command("publish_scheduled")
+    return {}

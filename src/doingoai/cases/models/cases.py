@@ -152,6 +152,9 @@ class StepRecord(models.Model):
     class Meta:
         ordering = ["entered_at", "pk"]
 
+    def __str__(self):
+        return f"{self.case.number}: {self.get_step_display()}"
+
 
 class CaseNote(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
@@ -164,6 +167,14 @@ class CaseNote(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.case.number}: {self.text[:60] or self.filename}"
+
+    @property
+    def filename(self) -> str:
+        """The attachment's own name (without the storage folders)."""
+        return self.attachment.name.rsplit("/", 1)[-1] if self.attachment else ""
 
 
 class Decision(models.Model):
@@ -185,6 +196,9 @@ class Decision(models.Model):
         verbose_name = _("quyết định xử lý")
         verbose_name_plural = _("quyết định xử lý")
 
+    def __str__(self):
+        return f"{self.case.number}: {self.get_action_display()}"
+
 
 class PublicReport(models.Model):
     """A report sent through the public form. ``receipt`` is given back to the sender."""
@@ -204,6 +218,9 @@ class PublicReport(models.Model):
         verbose_name = _("phản ánh của người dân")
         verbose_name_plural = _("phản ánh của người dân")
         ordering = ["-received_at"]
+
+    def __str__(self):
+        return self.receipt
 
 
 class ClaimSuggestion(models.Model):
@@ -226,3 +243,6 @@ class ClaimSuggestion(models.Model):
     class Meta:
         ordering = ["-score"]
         constraints = [models.UniqueConstraint(fields=["case", "article"], name="cases_suggestion_once")]
+
+    def __str__(self):
+        return f"{self.case.number} ~ {self.article_id} ({self.score:.2f})"

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +24,14 @@ class ClockRule(models.Model):
     unit = models.CharField(_("đơn vị tính"), max_length=20, choices=Unit.choices, default=Unit.DAYS)
     legal_source = models.CharField(_("căn cứ pháp lý"), max_length=300)
     remind_before_hours = models.PositiveIntegerField(_("nhắc trước (giờ)"), default=24)
+    extension_amount = models.PositiveIntegerField(
+        _("mỗi lần gia hạn thêm"), default=0,
+        help_text=_("Tính theo cùng đơn vị với thời hạn; 0 nếu không được gia hạn."))
+    max_extensions = models.PositiveIntegerField(_("số lần gia hạn tối đa"), default=0)
+    extension_limits = models.JSONField(
+        _("số lần gia hạn theo tính chất vụ việc"), default=dict, blank=True,
+        help_text=_('Ví dụ: {"complexity": {"normal": 0, "complex": 1, "very_complex": 2}} — '
+                    "số lần tối đa theo giá trị của trường tương ứng trên hồ sơ."))
     active = models.BooleanField(_("đang áp dụng"), default=True)
 
     class Meta:
@@ -75,6 +84,15 @@ class Clock(models.Model):
         verbose_name_plural = _("thời hạn")
         ordering = ["due_at"]
         indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            # One running clock of a rule per object: starting twice returns the first.
+            models.UniqueConstraint(fields=["content_type", "object_id", "rule"],
+                                    condition=models.Q(state="running"),
+                                    name="cases_clock_one_running_per_rule"),
+        ]
+
+    def __str__(self):
+        return f"{self.rule} – {timezone.localtime(self.due_at):%d/%m/%Y %H:%M}"
 
 
 class TakedownRequest(models.Model):
@@ -106,3 +124,18 @@ class TakedownRequest(models.Model):
         verbose_name = _("yêu cầu gỡ bỏ")
         verbose_name_plural = _("yêu cầu gỡ bỏ")
         ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.target} – {self.url}"
+
+    def get_absolute_url(self):
+        return reverse("cases_case", args=[self.case_id])
+
+    def clock_recipients(self):
+        """Who hears of this request's clock: the case's assignee, else the inspectorate."""
+        from ..access import inspectorate_staff
+
+        assignee = getattr(self.case, "assignee", None)
+        if assignee is not None and assignee.is_active:
+            return [assignee]
+        return list(inspectorate_staff())

@@ -68,3 +68,11 @@ class Complaint(models.Model):
 
     def get_absolute_url(self):
         return reverse("cases_complaint", args=[self.pk])
+
+    def clock_recipients(self):
+        """Who hears about this letter's statutory periods (reminders, overdue alerts): the
+        assigned inspectors, or the inspectorate while nobody is assigned."""
+        from ..access import inspectorate_staff
+
+        assigned = list(self.inspectors.filter(is_active=True)) if self.pk else []
+        return assigned or list(inspectorate_staff())

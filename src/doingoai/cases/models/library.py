@@ -4,11 +4,14 @@ arguments by theme, with sources and a review date. Reused when drafting rebutta
 from __future__ import annotations
 
 import datetime
+import unicodedata
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from doingoai.core.vntext import fold
 
 
 def _in_a_year():
@@ -43,3 +46,21 @@ class Argument(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        # Stored in NFC; ``folded`` is what the library's search matches (``cases.library``).
+        for name in ("title", "body", "sources"):
+            setattr(self, name, unicodedata.normalize("NFC", getattr(self, name) or ""))
+        self.folded = fold("\n".join((self.title, self.body, self.sources)))
+        self.updated_at = timezone.now()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "folded", "updated_at"}
+        super().save(*args, **kwargs)
+
+    def is_due_for_review(self, today: datetime.date | None = None) -> bool:
+        return self.review_date <= (today or timezone.localdate())
+
+    @property
+    def source_lines(self) -> list[str]:
+        return [line.strip() for line in (self.sources or "").splitlines() if line.strip()]

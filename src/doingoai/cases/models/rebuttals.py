@@ -55,12 +55,20 @@ class Clarification(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("cases_public_clarification", args=[self.slug])
+
     @property
     def revisions(self):
         return self._revisions
 
-    def get_absolute_url(self):
-        return reverse("cases_public_clarification", args=[self.slug])
-
     def get_preview_template(self, request, mode_name):
         return "cases/public/clarification.html"
+
+    def get_preview_context(self, request, mode_name):
+        # The public page as it will look, with its ClaimReview markup.
+        from ..claimreview import claim_review, script_tag
+
+        context = super().get_preview_context(request, mode_name)
+        context.update(clarification=self, claim_review=script_tag(claim_review(self, request)))
+        return context
