@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from doingoai.monitoring.pipeline.canonical import canonical_url, content_hash, url_key
+from doingoai.monitoring.pipeline.canonical import canonical_url, content_hash, stored_url, url_key
 
 ARTICLE = "https://baohaiphong.vn/kinh-te/khoi-cong-ben-container-so-7-va-8-123456.html"
 
@@ -53,6 +53,14 @@ def test_different_articles_keep_different_keys():
     assert url_key("https://x.vn/tin?id=1") != url_key("https://x.vn/tin?id=2")
     assert url_key("https://x.vn/tin/1.html") != url_key("https://y.vn/tin/1.html")
     assert url_key("https://x.vn/Tin/1.html") != url_key("https://x.vn/tin/1.html")  # paths are case-sensitive
+
+
+def test_an_article_keeps_the_address_it_was_published_at_without_its_tracking():
+    # The identity is https; the address kept must still open (a plain-http site, a port).
+    assert stored_url("http://127.0.0.1:8081/tin/cang.html?utm_source=zalo&id=7#binh-luan") == \
+        "http://127.0.0.1:8081/tin/cang.html?id=7"
+    assert stored_url("http://www.baohaiphong.vn/a.html") == "http://www.baohaiphong.vn/a.html"
+    assert url_key("http://www.baohaiphong.vn/a.html") == url_key("https://baohaiphong.vn/a.html")
 
 
 def test_a_non_default_port_is_kept():

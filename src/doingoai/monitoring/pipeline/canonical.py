@@ -20,6 +20,10 @@ the mobile edition gets the same key) and notices a re-published copy by ``conte
 5. query: tracking parameters dropped (``TRACKING_PARAMS`` and ``TRACKING_PREFIXES``),
    the others kept with their values and sorted;
 6. fragment dropped, except a ``#!`` route of a script-driven site, which names the page.
+
+The canonical form is an identity, not an address: an article keeps the address it was
+published at (``stored_url``: only tracking parameters and the fragment removed), so that a
+page served over plain http, or only under ``www.``, still opens from the platform.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ __all__ = [
     "TRACKING_PREFIXES",
     "canonical_url",
     "content_hash",
+    "stored_url",
     "url_key",
 ]
 
@@ -147,6 +152,21 @@ def canonical_url(url: str) -> str:
     netloc = _fold_mirror(hostname) + colon + port_text
     fragment = parts.fragment if parts.fragment.startswith("!") else ""
     return urlunsplit(("https", netloc, _path(base.path), _query(parts.query), fragment))
+
+
+def stored_url(url: str) -> str:
+    """The address kept for an article and linked to: as published (scheme, host, port and
+    path untouched, so that it still opens), without tracking parameters or a fragment. Its
+    identity is :func:`canonical_url`, which may differ (https, no ``www.``, …)."""
+    raw = (url or "").strip()
+    try:
+        parts = urlsplit(scrub_url(raw) if raw else raw)
+    except ValueError:
+        return raw
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return raw
+    fragment = parts.fragment if parts.fragment.startswith("!") else ""
+    return urlunsplit((parts.scheme.lower(), parts.netloc, parts.path or "/", _query(parts.query), fragment))
 
 
 def url_key(url: str) -> str:

@@ -114,8 +114,8 @@ def _prepare(batch: list[Incoming], times: StageTimes) -> list[_Ready | None]:
     from . import stories
 
     started = time.perf_counter()
-    urls = [canonical.canonical_url(item.url) for item in batch]
-    keys = [canonical.key_of(url) for url in urls]
+    urls = [canonical.stored_url(item.url) for item in batch]
+    keys = [canonical.url_key(item.url) for item in batch]
     known = set(Article.objects.filter(url_key__in=keys).values_list("url_key", flat=True))
     started = times.add("canonical", started)
     ready: list[_Ready | None] = []
