@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["dashboard", "extraction", "pipeline", "stories", "quality", "search"]
+BENCHMARKS = ["dashboard", "extraction", "pipeline", "stories", "quality", "search", "claims", "ocr", "catalogue"]
 
 
 def main(names: list[str]) -> int:
