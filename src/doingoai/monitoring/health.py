@@ -21,7 +21,7 @@ from django.db.models.functions import Coalesce, Least, RowNumber
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from .models import Article, Source, SourceCheck
 
@@ -82,7 +82,7 @@ def human_minutes(minutes: float) -> str:
     """45 → "45 phút", 150 → "2 giờ 30 phút", 4320 → "3 ngày"."""
     minutes = max(0, round(minutes))
     if minutes < 60:
-        return _("%(n)d phút") % {"n": minutes}
+        return ngettext("%(n)d phút", "%(n)d phút", minutes) % {"n": minutes}
     if minutes < 24 * 60:
         hours, rest = divmod(minutes, 60)
         if rest:
