@@ -8,6 +8,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from doingoai.cases.models import Argument, Case, Clarification, Complaint, LegalBasis
+from doingoai.library.models import Collection as LibraryCollection
+from doingoai.library.models import Item as LibraryItem
 from doingoai.monitoring.models import Article, Source
 from doingoai.plans.models import Plan, ProgressUpdate
 
@@ -43,6 +45,13 @@ def test_the_demo_loads_people_the_plan_sources_and_articles_and_is_idempotent(d
     assert Clarification.objects.filter(case=decided, live=True).exists()
     assert sorted(Complaint.objects.values_list("status", flat=True)) == ["concluded", "verifying"]
     assert LegalBasis.objects.count() >= 8 and Argument.objects.count() >= 15
+    # Library: «Biển, đảo» first, about thirty items, one scan read by OCR, one tombstone.
+    assert LibraryCollection.objects.first().slug == "bien-dao"
+    assert LibraryItem.objects.filter(collections__slug="bien-dao").count() >= 28
+    assert LibraryItem.objects.filter(ocr=True, kind="document", files__role="searchable").count() == 1
+    assert LibraryItem.objects.filter(removed_at__isnull=False).count() == 1
+    library_items = LibraryItem.objects.count()
     call_command("demo", stdout=io.StringIO())
     assert Plan.objects.count() == 1 and Article.objects.count() == 80
+    assert LibraryItem.objects.count() == library_items
     assert Case.objects.count() == 3 and Complaint.objects.count() == 2
