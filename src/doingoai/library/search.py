@@ -69,6 +69,7 @@ from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
 from doingoai.core import seed
+from doingoai.core.batching import chunks
 from doingoai.core.vntext import fold
 from doingoai.monitoring.search.query import And, Not, Or, Query, QueryError, Word, parse_query
 from doingoai.monitoring.search.snippets import highlight, snippet
@@ -239,22 +240,11 @@ def rows_for(doc: Doc, generation: int = 0) -> tuple[tuple, tuple]:
 
 # --- writing ---------------------------------------------------------------------------------
 
-def _chunks(items: Iterable, size: int) -> Iterator[list]:
-    chunk = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def _docs(items: Iterable) -> Iterator[Doc]:
     """Documents of items, a chunk at a time (collections and page texts in one query each)."""
     from .models import Item, ItemPage
 
-    for chunk in _chunks(items, _CHUNK):
+    for chunk in chunks(items, _CHUNK):
         ids = [i.pk for i in chunk]
         through = Item.collections.through
         collections: dict[int, list[int]] = {}
@@ -287,7 +277,7 @@ def index_items(items: Iterable) -> int:
     unchanged item is not rewritten). Returns how many entries were written."""
     backend = _backend()
     written = 0
-    for chunk in _chunks(_docs(items), _CHUNK):
+    for chunk in chunks(_docs(items), _CHUNK):
         with transaction.atomic(), connection.cursor() as cur:
             written += backend.upsert(cur, chunk)
     return written
@@ -299,7 +289,7 @@ def index_item_ids(ids: Iterable[int]) -> int:
     from .models import Item
 
     written = 0
-    for chunk in _chunks(sorted({int(i) for i in ids}), _CHUNK):
+    for chunk in chunks(sorted({int(i) for i in ids}), _CHUNK):
         items = list(Item.objects.filter(pk__in=chunk))
         written += index_items(items)
         gone = set(chunk) - {i.pk for i in items}

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from doingoai.core.batching import chunks
+
 from ..models import Article, Source, Story
 from . import canonical
 
@@ -89,22 +91,11 @@ def ingest(items: Iterable[Incoming], *, times: StageTimes | None = None, alerts
     times = times or StageTimes()
     index = stories.sql_index()
     outcomes: list[Outcome] = []
-    for batch in _batches(items, BATCH):
+    for batch in chunks(items, BATCH):
         outcomes += _store_batch(_prepare(batch, times), index, times)
     if alerts:
         enqueue_alerts([o.article.pk for o in outcomes if o.created])
     return outcomes
-
-
-def _batches(items: Iterable[Incoming], size: int):
-    batch: list[Incoming] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _prepare(batch: list[Incoming], times: StageTimes) -> list[_Ready | None]:

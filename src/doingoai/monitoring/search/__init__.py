@@ -29,6 +29,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from doingoai.core.batching import chunks
+
 from .base import MAX_LIMIT, Filters, Hit, IndexDoc, SearchConfigError, SearchPage, local_day
 from .query import Query, QueryError, parse_query
 from .snippets import highlight, snippet
@@ -60,21 +62,10 @@ def _backend():
     )
 
 
-def _chunks(items: Iterable, size: int) -> Iterator[list]:
-    chunk = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def _docs(articles: Iterable) -> Iterator[IndexDoc]:
     from ..models import Source
 
-    for chunk in _chunks(articles, _CHUNK):
+    for chunk in chunks(articles, _CHUNK):
         source_ids = {a.source_id for a in chunk if a.source_id is not None}
         countries = dict(Source.objects.filter(id__in=source_ids).values_list("id", "country")) if source_ids else {}
         for a in chunk:
@@ -110,7 +101,7 @@ def index_article_ids(ids: Iterable[int]) -> int:
     from ..models import Article
 
     written = 0
-    for chunk in _chunks(sorted({int(i) for i in ids}), _CHUNK):
+    for chunk in chunks(sorted({int(i) for i in ids}), _CHUNK):
         articles = list(Article.objects.filter(id__in=chunk).only(*_FIELDS))
         written += index_articles(articles)
         gone = set(chunk) - {a.pk for a in articles}
