@@ -21,8 +21,8 @@ LINES = [
 ]
 
 
-def run(doingoai_bin, env, *args):
-    return subprocess.run([doingoai_bin, "library", "ingest", *map(str, args)], env=env, capture_output=True,
+def run(doingoai_bin, env, *args, action="ingest"):
+    return subprocess.run([doingoai_bin, "library", action, *map(str, args)], env=env, capture_output=True,
                           text=True, timeout=300)
 
 
@@ -59,6 +59,13 @@ def test_ingest_of_a_scan_recognises_it_with_the_language_and_collection_given(
     item = Item.objects.get(pk=payload["id"])
     assert item.ocr_languages == "vie" and list(item.collections.values_list("slug", flat=True)) == ["huyen-dao"]
     assert item.files.filter(role=ItemFile.Role.SEARCHABLE).count() == 1
+
+    # The scan, still a draft, is found by staff typing without diacritics; not by the public.
+    found = run(doingoai_bin, subprocess_env, "bach long vi", "--json", action="search")
+    assert found.returncode == 0, found.stderr
+    assert [json.loads(line)["id"] for line in found.stdout.splitlines()] == [item.pk]
+    public = run(doingoai_bin, subprocess_env, "bach long vi", "--public", action="search")
+    assert public.stdout == "" and "0 tài liệu khớp" in public.stderr
 
 
 def test_without_json_a_summary_in_vietnamese_is_printed(tmp_path, doingoai_bin, subprocess_env):
