@@ -15,7 +15,9 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.contrib import messages
-from django.db.models import Q
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import BigIntegerField, Q
+from django.db.models.functions import Cast
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -32,6 +34,7 @@ from wagtail.admin.panels import (
 from wagtail.admin.ui.tables import Column, UpdatedAtColumn
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import AdminDateInput
+from wagtail.models import Revision, WorkflowState
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -114,16 +117,23 @@ class ItemFilterSet(WagtailFilterSet):
         if value == "removed":
             return queryset.filter(removed_at__isnull=False)
         queryset = queryset.filter(removed_at__isnull=True)
-        in_moderation = Q(workflow_states__status__in=["in_progress", "needs_changes"])
+        # Wagtail keeps the object id of workflow states and revisions as text: compared as
+        # numbers (a join on the generic relation fails on PostgreSQL: varchar = bigint).
+        item_type = ContentType.objects.get_for_model(Item)
+        in_moderation = Q(pk__in=WorkflowState.objects.filter(
+            base_content_type=item_type, status__in=["in_progress", "needs_changes"],
+        ).annotate(item_id=Cast("object_id", BigIntegerField())).values("item_id"))
+        scheduled = Q(pk__in=Revision.objects.filter(
+            base_content_type=item_type, approved_go_live_at__isnull=False,
+        ).annotate(item_id=Cast("object_id", BigIntegerField())).values("item_id"))
         if value == "live":
             return queryset.filter(live=True)
         if value == "moderation":
-            return queryset.filter(in_moderation).distinct()
+            return queryset.filter(in_moderation)
         if value == "scheduled":
-            return queryset.filter(live=False, _revisions__approved_go_live_at__isnull=False).distinct()
+            return queryset.filter(scheduled, live=False)
         if value == "draft":
-            return queryset.filter(live=False).exclude(in_moderation).exclude(
-                pk__in=Item.objects.filter(_revisions__approved_go_live_at__isnull=False).values("pk"))
+            return queryset.filter(live=False).exclude(in_moderation).exclude(scheduled)
         return queryset
 
 

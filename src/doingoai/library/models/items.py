@@ -138,6 +138,14 @@ class Item(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, Preview
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # Text from files and forms may carry NUL characters, which PostgreSQL refuses.
+        for field in self._meta.concrete_fields:
+            value = getattr(self, field.attname)
+            if isinstance(value, str) and "\x00" in value:
+                setattr(self, field.attname, value.replace("\x00", ""))
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("library_public_item", args=[self.pk])
 
