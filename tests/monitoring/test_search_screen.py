@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from doingoai.core.models import Role
+from doingoai.monitoring import search
 from doingoai.monitoring.pipeline.ingest import Incoming, ingest
 
 TEXT = ("Thành phố Hải Phòng đẩy mạnh công tác thông tin đối ngoại, quảng bá hình ảnh cảng biển "
@@ -31,6 +32,21 @@ def test_a_specialist_finds_articles_typed_without_diacritics_and_pages_through(
     assert "<strong data-total>26</strong>" in body
     assert "<mark>" in body and "Trang 1/2" in body
     assert "<script>alert(1)</script>" not in body and "&lt;script&gt;" in body
+
+
+def test_beyond_the_cap_the_screen_says_more_than_and_the_export_and_count_stay_exact(
+        articles, make_person, signed_in, settings):
+    settings.SEARCH_RANK_ALL = 5  # too many to rank them all: the total is counted
+    settings.SEARCH_TOTAL_CAP = 10  # …and counting stops past ten (a million articles in real life)
+    client = signed_in(make_person(Role.CHUYEN_VIEN, "TTBCXB"))
+    body = client.get(reverse("monitoring_search"), {"q": "doi ngoai"}).content.decode()
+    assert "<strong data-total>Hơn 10</strong> bài khớp" in body
+    page = search.search("doi ngoai")
+    assert page.capped and len(page.hits) == 20
+    assert search.count("doi ngoai") == 26
+    rows = list(csv.reader(io.StringIO(client.get(reverse("monitoring_search"), {
+        "q": "doi ngoai", "xuat": "csv"}).content.decode("utf-8-sig"))))
+    assert len(rows) == 27
 
 
 def test_export_holds_every_match_not_a_page(articles, make_person, signed_in):

@@ -116,10 +116,29 @@ class Hit:
     snippet_html: str
 
 
+#: Beyond this many matches a page says "more than …" instead of the exact number: counting
+#: every match of a query that hits 40% of a million articles costs more than finding the page
+#: (``search.count`` and the exports stay exact). ``settings.SEARCH_TOTAL_CAP`` overrides it.
+TOTAL_CAP = 100_000
+
+
+def total_cap() -> int:
+    return int(getattr(settings, "SEARCH_TOTAL_CAP", TOTAL_CAP))
+
+
 @dataclass(frozen=True)
 class SearchPage:
-    total: int
+    total: int  # exact up to ``total_cap()``; above it, a backend may stop counting at cap + 1
     hits: list[Hit] = field(default_factory=list)
+
+    @property
+    def capped(self) -> bool:
+        """Whether ``total`` stands for "more than ``cap``"."""
+        return self.total > total_cap()
+
+    @property
+    def cap(self) -> int:
+        return total_cap()
 
 
 @dataclass(frozen=True)

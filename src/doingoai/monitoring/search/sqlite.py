@@ -36,7 +36,7 @@ Reading. Up to ``RANK_ALL`` (5,000) matches are all read (the total is their num
 ranked in Python: one query per ranking feature (each side-by-side pair, the exact words, the
 title), each reading the feature's postings alone and keeping the candidates inside SQLite —
 the query's own words, whose posting lists are the long ones, are read once. With more
-matches, ``count(*)`` gives the total, and the page is taken from the articles having at least
+matches, ``count(*)`` gives the total (stopping at ``base.TOTAL_CAP`` + 1), and the page is taken from the articles having at least
 j of the side-by-side pairs for the highest j that holds enough of them (few, since pairs are
 rare), ranked the same way; failing that, the tiers of ``base`` are read best first, newest
 first in each, until the page is full (dense tiers fill a page after a few postings).
@@ -59,7 +59,7 @@ from itertools import combinations, islice, pairwise
 from django.conf import settings
 from django.db import connection, transaction
 
-from .base import Filters, IndexDoc, tier_score
+from .base import Filters, IndexDoc, tier_score, total_cap
 from .query import And, Not, Or, Query, Word
 from .tokens import tokens
 
@@ -451,12 +451,19 @@ class _Plan:
             params += [*self.id_range, self.ids]
         return sql, params
 
-    def count(self, expr: str) -> int:
+    def count(self, expr: str, cap: int | None = None) -> int:
+        """The number of matches; with ``cap``, counting stops at ``cap + 1``."""
         total = 0
         for arm in self.arms:
-            sql, params = self._arm_sql(arm, expr, "count(*)")
+            if cap is None:
+                sql, params = self._arm_sql(arm, expr, "count(*)")
+            else:
+                inner, params = self._arm_sql(arm, expr, "1")
+                sql = f"SELECT count(*) FROM ({inner} LIMIT {int(cap) + 1 - total})"
             self.cur.execute(sql, params)
             total += self.cur.fetchone()[0]
+            if cap is not None and total > cap:
+                break
         return total
 
     def _read(self, arm, expr: str, *, below=None, low=None, high=None, limit=None, offset=0) -> list[int]:
@@ -570,7 +577,7 @@ def _start(cur, query: Query, filters: Filters) -> tuple[_Plan | None, int, list
     ids = plan.read_all(plan.match, _rank_all())
     if ids is not None:
         return plan, len(ids), ids
-    return plan, plan.count(plan.match), None
+    return plan, plan.count(plan.match, cap=total_cap()), None
 
 
 def _scored(rows) -> list[tuple[int, float]]:
