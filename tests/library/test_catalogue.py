@@ -266,3 +266,8 @@ def test_the_editors_preview_renders_the_item_page_from_the_item_alone(rf, make_
     html = response.render().content.decode()
     assert "<h1 lang=\"vi\">Bản nháp về đảo Long Châu</h1>" in html
     assert "data-zoom" in html and "Trần Thị Bình" in html
+
+
+def test_the_public_home_page_leads_to_the_library(client, db):
+    body = client.get(reverse("public_home")).content.decode()
+    assert "Thư viện điện tử biển, đảo" in body and reverse("library_public_home") in body

@@ -7,14 +7,26 @@ from __future__ import annotations
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
+
+from doingoai.core import public_links
 
 from .. import catalogue
 from .. import search as catalogue_search
 from ..access import can_view, public_items
 from ..models import Collection, Item
+
+public_links.register(public_links.PublicLink(
+    title=gettext_lazy("Thư viện điện tử biển, đảo"),
+    url=reverse_lazy("library_public_home"),
+    description=gettext_lazy("Tài liệu, bản đồ, hình ảnh về biển, đảo và chủ quyền biển, đảo; tìm kiếm có dấu "
+                             "hoặc không dấu."),
+    order=20,
+))
 
 PER_PAGE = 20
 
