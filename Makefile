@@ -7,7 +7,7 @@ DEBIAN_PACKAGES := chromium tesseract-ocr tesseract-ocr-vie tesseract-ocr-chi-si
 
 .PHONY: run test install system-deps lint messages bench clean
 
-run: install
+run: install system-deps
 	$(BIN)/doingoai migrate --noinput
 	$(BIN)/doingoai demo
 	$(BIN)/doingoai collectstatic --noinput -v0
