@@ -12,36 +12,41 @@ from doingoai.core import permissions
 from doingoai.core.models import Role
 
 
-def _case_unit_ids(user, roles) -> set[int]:
-    from doingoai.core.models import Unit
+def _case_units(user) -> dict[int, str]:
+    """The person's units that work on cases (id → code), read once per request (cached on the
+    user object, as ``permissions.memberships`` is): every menu entry asks."""
+    cached = getattr(user, "_doingoai_case_units", None)
+    if cached is None:
+        from doingoai.core.models import Unit
 
-    mine = permissions.unit_ids(user, roles)
-    if not mine:
-        return set()
-    wanted = set(Unit.objects.filter(code__in=settings.DOINGOAI_CASES_UNITS).values_list("pk", flat=True))
-    return mine & wanted
+        mine = permissions.unit_ids(user)
+        cached = dict(Unit.objects.filter(pk__in=mine, code__in=settings.DOINGOAI_CASES_UNITS)
+                      .values_list("pk", "code")) if mine else {}
+        user._doingoai_case_units = cached
+    return cached
+
+
+def case_unit_ids(user, roles) -> set[int]:
+    return permissions.unit_ids(user, roles) & set(_case_units(user))
 
 
 def can_use(user) -> bool:
     """Leaders, and people with an editing role in a unit that works on cases."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return permissions.is_leader(user) or bool(_case_unit_ids(user, permissions.EDITING_ROLES))
+    return permissions.is_leader(user) or bool(case_unit_ids(user, permissions.EDITING_ROLES))
 
 
 def can_decide(user) -> bool:
     """The decision step: the department's leaders, and the head of the inspectorate."""
     if permissions.is_leader(user):
         return True
-    from doingoai.core.models import Unit
-
     heads = permissions.unit_ids(user, {Role.TRUONG_DON_VI})
-    return bool(heads) and Unit.objects.filter(pk__in=heads, code=settings.DOINGOAI_CASES_UNIT).exists()
+    return any(_case_units(user).get(pk) == settings.DOINGOAI_CASES_UNIT for pk in heads)
 
 
 def is_inspector(user) -> bool:
-    return bool(permissions.unit_ids(user, {Role.THANH_TRA_VIEN, Role.TRUONG_DON_VI})
-                & _case_unit_ids(user, {Role.THANH_TRA_VIEN, Role.TRUONG_DON_VI}))
+    return bool(case_unit_ids(user, {Role.THANH_TRA_VIEN, Role.TRUONG_DON_VI}))
 
 
 def inspectorate_staff():

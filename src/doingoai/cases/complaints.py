@@ -91,8 +91,7 @@ def _day(moment: datetime.datetime | datetime.date | None) -> str:
     return moment.strftime("%d/%m/%Y")
 
 
-def theme_names() -> dict[str, str]:
-    return {t["code"]: t["vi"] for t in seed.themes()}
+theme_names = seed.theme_names
 
 
 def is_assigned(user, complaint: Complaint) -> bool:

@@ -60,7 +60,7 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["chu_de"].choices = [("", _("Tất cả"))] + [(t["code"], t["vi"]) for t in seed.themes()]
+        self.fields["chu_de"].choices = [("", _("Tất cả"))] + seed.theme_choices()
 
     def filters(self) -> selectors.Filters:
         data = self.cleaned_data if self.is_valid() else {}

@@ -10,14 +10,15 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from doingoai.core import seed
+
 from . import complaints
 from .models import Case, Complaint, ComplaintKind
 
 DATETIME_FORMATS = ["%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 
 
-def theme_choices():
-    return list(complaints.theme_names().items())
+theme_choices = seed.theme_choices
 
 
 def put_errors(form: forms.Form, exc: ValidationError) -> None:

@@ -229,12 +229,11 @@ def due_count(today: datetime.date | None = None) -> int:
 
 # --- themes ----------------------------------------------------------------------------------
 
-def theme_choices() -> list[tuple[str, str]]:
-    return [(t["code"], t["vi"]) for t in seed.themes()]
+theme_choices = seed.theme_choices
 
 
 def theme_names(codes: Iterable[str]) -> list[str]:
-    names = dict(theme_choices())
+    names = seed.theme_names()
     return [names.get(code, code) for code in codes or ()]
 
 

@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from doingoai.core import seed
 from doingoai.plans import statistics as plan_statistics
 
 from .models import (
@@ -116,12 +117,6 @@ def _choice_rows(counts: dict, choices) -> list[list]:
     return rows
 
 
-def _theme_names() -> dict[str, str]:
-    from doingoai.monitoring.labels import theme_names
-
-    return theme_names()
-
-
 def _theme_counts(rows) -> Counter:
     counts: Counter = Counter()
     for themes in rows:
@@ -180,7 +175,7 @@ def period_report(start: datetime.date, end: datetime.date, *, now: datetime.dat
     complaints = _in(Complaint.objects.all(), "received_at", period)
     decisions = _in(Decision.objects.all(), "decided_at", period)
     takedowns = _in(TakedownRequest.objects.all(), "created_at", period)
-    names = _theme_names()
+    names = seed.theme_names()
     tables: list[Table] = []
     count = _("Số vụ việc")
 

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from doingoai.core import permissions, vntext
-from doingoai.core.models import Unit
 
 from . import access
 from .models import Case, LegalBasis, Step
@@ -24,10 +22,7 @@ UNCLASSIFIED = "chua-phan-loai"  # the list's filter value for "Chưa phân lo�
 
 def case_unit_ids(user) -> set[int]:
     """The units among ``DOINGOAI_CASES_UNITS`` where ``user`` holds an editing role."""
-    mine = permissions.unit_ids(user, permissions.EDITING_ROLES)
-    if not mine:
-        return set()
-    return set(Unit.objects.filter(pk__in=mine, code__in=settings.DOINGOAI_CASES_UNITS).values_list("pk", flat=True))
+    return access.case_unit_ids(user, permissions.EDITING_ROLES)
 
 
 def visible_cases(user) -> QuerySet[Case]:
@@ -121,15 +116,3 @@ def notes(case: Case):
 
 def active_legal_bases():
     return LegalBasis.objects.filter(active=True).order_by("title", "provision")
-
-
-def open_case_of(*, url_key: str = "", story=None) -> Case | None:
-    """The open case holding ``url_key`` or ``story``, if any."""
-    cases = Case.objects.exclude(step=Step.CLOSED)
-    if story is not None:
-        found = cases.filter(story=story).first()
-        if found is not None:
-            return found
-    if url_key:
-        return cases.filter(urls__url_key=url_key).first()
-    return None

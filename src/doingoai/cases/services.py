@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from doingoai.core import audit, notify, numbering, permissions, vntext
 from doingoai.core.models import AuditEntry, DocumentRegister, Unit
 from doingoai.core.secrecy import find_secrecy_mark
-from doingoai.monitoring.pipeline.canonical import canonical_url, key_of
+from doingoai.monitoring.pipeline.canonical import url_key
 
 from . import access, evidence, selectors
 from .models import (
@@ -64,10 +64,6 @@ TITLE_MAX = 500
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-def _url_key(url: str) -> str:
-    return key_of(canonical_url(url))
-
 
 _URL_VALIDATOR = URLValidator(schemes=["http", "https"])
 
@@ -182,11 +178,11 @@ def open_case(*, user, title: str, origin: str, claim: str = "", urls: Iterable[
     seen: set[str] = set()
     for url in [*urls, *([article.url] if article is not None else [])]:
         url = clean_url(url)
-        key = _url_key(url)
+        key = url_key(url)
         if key not in seen:
             seen.add(key)
             cleaned.append(url)
-    keys = [_url_key(u) for u in cleaned]
+    keys = [url_key(u) for u in cleaned]
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
     now = timezone.now()
@@ -234,7 +230,7 @@ def _unit_people(unit: Unit):
 
 def _link_url(case: Case, url: str, user, article=None) -> CaseURL:
     """The CaseURL of ``url`` on ``case`` (created, with an evidence capture, if new)."""
-    key = _url_key(url)
+    key = url_key(url)
     found = CaseURL.objects.filter(case=case, url_key=key).first()
     if found is not None:
         return found
@@ -269,7 +265,8 @@ def open_from_url(user, url: str, title: str = "", claim: str = "") -> tuple[Cas
     """A case on an address typed by a staff member. Without a title, the title of the
     monitored article at that address is used, if there is one."""
     url = clean_url(url)
-    article = _articles_by_key([_url_key(url)]).get(_url_key(url))
+    key = url_key(url)
+    article = _articles_by_key([key]).get(key)
     if not (title or "").strip() and article is not None:
         title = article.title
     if article is not None:
@@ -302,7 +299,7 @@ def add_url(case: Case, url: str, user, article=None) -> CaseURL:
     """Add an address to an open case (an evidence capture is requested for it). An address
     that belongs to another open case is refused."""
     url = clean_url(url)
-    key = _url_key(url)
+    key = url_key(url)
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if not locked.is_open:
@@ -673,7 +670,7 @@ def submit_report(*, url: str, description: str, contact: str = "", address: str
             raise TooManyReports
         year = timezone.localdate(now).year
         report = PublicReport.objects.create(
-            receipt=f"{REPORT_SYMBOL}-{year}-{_sequence(REPORT_SYMBOL, year):06d}", url=url, url_key=_url_key(url),
+            receipt=f"{REPORT_SYMBOL}-{year}-{_sequence(REPORT_SYMBOL, year):06d}", url=url, url_key=url_key(url),
             description=description, contact=(contact or "").strip(), client_key=key, received_at=now)
         open_from_report(report)  # a new case is announced to its unit by open_case
     return report

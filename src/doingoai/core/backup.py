@@ -11,7 +11,6 @@ archive before it writes anything, and only into an empty database and empty fol
 from __future__ import annotations
 
 import datetime
-import hashlib
 import io
 import json
 import os
@@ -29,9 +28,10 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
+from .storage import file_sha256
+
 FORMAT = "doingoai-backup"
 FORMAT_VERSION = 1
-CHUNK = 1 << 20
 
 
 class BackupError(Exception):
@@ -43,14 +43,6 @@ def platform_version() -> str:
         return version("doingoai")
     except PackageNotFoundError:
         return "dev"
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _vendor(alias: str = DEFAULT_DB_ALIAS) -> str:
@@ -135,7 +127,7 @@ def create(destination: Path | None = None, alias: str = DEFAULT_DB_ALIAS) -> Pa
             "created_at": datetime.datetime.now(datetime.UTC).isoformat(),
             "database": {"vendor": _vendor(alias), "member": db_name},
             "migrations": _applied_migrations(alias),
-            "files": {name: _sha256(path) for name, path in members},
+            "files": {name: file_sha256(path) for name, path in members},
         }
         partial = destination.with_name(destination.name + ".partial")
         with tarfile.open(partial, "w:gz") as tar:
@@ -195,7 +187,7 @@ def check_and_extract(archive: Path, into: Path) -> Checked:
         missing = sorted(set(files) - present)[:5]
         raise BackupError(f"{damaged}: thiếu hoặc thừa tệp ({', '.join(missing) or 'thừa tệp'}).")
     for name, digest in files.items():
-        if _sha256(into / name) != digest:
+        if file_sha256(into / name) != digest:
             raise BackupError(f"{damaged}: tệp {name} không khớp mã băm SHA-256.")
     applied, known = set(manifest.get("migrations", [])), set(_code_migrations())
     if applied - known:

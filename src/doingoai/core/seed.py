@@ -27,6 +27,30 @@ def themes() -> list[dict]:
     return json.loads(THEMES_FILE.read_text(encoding="utf-8"))["themes"]
 
 
+@cache
+def theme_names() -> dict[str, str]:
+    """Theme code → Vietnamese name, in the taxonomy's order: the one lookup of theme names for
+    every module's screens, forms and documents."""
+    return {t["code"]: t["vi"] for t in themes()}
+
+
+def theme_choices() -> list[tuple[str, str]]:
+    return list(theme_names().items())
+
+
+def theme_name(code: str) -> str:
+    """The name of a theme in the language of the request (English where the person chose
+    it and the taxonomy has it); an unknown code is returned as it is."""
+    from django.utils.translation import get_language
+
+    theme = {t["code"]: t for t in themes()}.get(code)
+    if theme is None:
+        return code
+    if (get_language() or "").startswith("en") and theme.get("en"):
+        return theme["en"]
+    return theme["vi"]
+
+
 @transaction.atomic
 def load_units(plan: dict | None = None) -> tuple[int, int]:
     """Create the units of the registry that do not exist yet. Returns (created, kept)."""

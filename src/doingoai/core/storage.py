@@ -4,6 +4,7 @@ listed in ``settings.DOINGOAI_PRIVATE_FILES`` (backups include them)."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from django.conf import settings
@@ -29,3 +30,12 @@ class PrivateStorage(FileSystemStorage):
     @property
     def base_url(self):
         return None  # no public URL: ``url()`` refuses
+
+
+def file_sha256(path: Path | str, chunk: int = 1 << 20) -> str:
+    """SHA-256 (hex) of a file on disk, read a chunk at a time."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()

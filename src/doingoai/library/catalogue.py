@@ -91,17 +91,7 @@ def newest_items(limit: int = NEWEST) -> list[Item]:
     return list(public_items().defer("text", "folded").order_by("-first_published_at", "-pk")[:limit])
 
 
-def _themes() -> dict[str, dict]:
-    return {t["code"]: t for t in seed.themes()}
-
-
-def theme_name(code: str) -> str:
-    theme = _themes().get(code)
-    if theme is None:
-        return code
-    if is_english() and theme.get("en"):
-        return theme["en"]
-    return theme.get("vi") or code
+theme_name = seed.theme_name  # in the reader's language
 
 
 def language_name(code: str) -> str:
@@ -233,7 +223,7 @@ def metadata_rows(item: Item, request=None) -> list[tuple[str, list[str]]]:
         elif name == "type":
             values = [str(dict(Kind.choices).get(item.kind, values[-1]))]
         elif name == "subject" and item.themes:
-            themes = {(t.get("vi") or "") for t in _themes().values()}
+            themes = set(seed.theme_names().values())
             values = [v for v in values if v not in themes]  # the themes have their own links
             if not values:
                 continue
@@ -287,7 +277,7 @@ def item_context(item: Item, request=None) -> dict:
     url = dublin_core.public_url(item, request) if item.pk else ""
     lang = "en" if is_english() else "vi"
     shown, downloads = viewers(item) if item.pk else ([], [])
-    themes = [(code, theme_name(code)) for code in (item.themes or []) if code in _themes()]
+    themes = [(code, theme_name(code)) for code in (item.themes or []) if code in seed.theme_names()]
     collections = [c for c in item.collections.filter(public=True)] if item.pk else []
     image = next((v for v in shown if v.kind == "image"), None)
     today = timezone.localdate()

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
 
 from django.conf import settings
 from django.urls import reverse
@@ -96,11 +95,6 @@ def dcmi_type(kind: str) -> str:
     return DCMI_TYPES.get(kind, "Text")
 
 
-@cache
-def _theme_names() -> dict[str, str]:
-    return {t["code"]: t.get("vi") or t.get("name") or t["code"] for t in seed.themes()}
-
-
 def public_url(item: Item, request=None) -> str:
     """The absolute address of the item's public page: on the platform's address
     (``settings.WAGTAILADMIN_BASE_URL``, the canonical one, used by OAI-PMH and citations), or
@@ -129,7 +123,7 @@ def elements(item: Item, request=None) -> list[tuple[str, str]]:
 
     add("title", item.title)
     add("creator", *split_lines(item.creator))
-    themes = _theme_names()
+    themes = seed.theme_names()
     add("subject", *split_lines(item.subject), *(themes[c] for c in item.themes or [] if c in themes))
     add("description", item.description)
     add("publisher", item.publisher)

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from doingoai.core import seed
 from doingoai.core.models import Unit
-from doingoai.core.seed import themes
 
 from .models import Access, Collection, Review
 
@@ -20,8 +20,7 @@ OCR_LANGUAGES = [
 REQUIRED = _("Xin điền trường này.")
 
 
-def theme_choices():
-    return [(t["code"], t["vi"]) for t in themes()]
+theme_choices = seed.theme_choices
 
 
 class ItemForm(WagtailAdminModelForm):

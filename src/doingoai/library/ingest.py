@@ -21,11 +21,9 @@ written to the audit log with the file's name and the mark only.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import tempfile
-import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -39,6 +37,7 @@ from django.utils.translation import gettext as _
 
 from doingoai.core import audit, notify, vntext
 from doingoai.core.secrecy import find_secrecy_mark
+from doingoai.core.storage import file_sha256
 
 from . import filetypes, ocr
 from .filetypes import FileType, Refused
@@ -56,7 +55,6 @@ SCANNED_BELOW = 16
 # Languages the catalogue describes items in (Item.language), and Tesseract's codes for them.
 ITEM_LANGUAGES = {"vi": "vie", "en": "eng", "zh": "chi_sim", "ko": "kor", "ja": "jpn"}
 _FROM_TESSERACT = {"vie": "vi", "eng": "en", "chi_sim": "zh", "chi_tra": "zh", "kor": "ko", "jpn": "ja"}
-_CHUNK = 1024 * 1024
 
 Progress = Callable[[int, int], None]
 
@@ -91,7 +89,7 @@ def _refuse_secret(name: str, found: _SecretFound, user) -> Refused:
 def clean_text(text: str) -> str:
     """NFC; each line's spacing made plain (``vntext.normalize``); line breaks kept (a stamp is
     a line of its own); runs of blank lines collapsed."""
-    text = unicodedata.normalize("NFC", (text or "").replace("\r\n", "\n").replace("\r", "\n"))
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
     lines = [vntext.normalize(line) for line in text.replace("\f", "\n").split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
@@ -262,21 +260,13 @@ def _title(given: str | None, extracted: _Extracted, name: str) -> str:
 
 # --- files on disk -------------------------------------------------------------------------------
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _storage_name(name: str, sha: str, extension: str) -> str:
     stem = slugify(vntext.fold(Path(name).stem))[:40] or "tep"
     return f"{stem}-{sha[:10]}{extension}"
 
 
 def _store(item: Item, role: str, path: Path, name: str, mime: str, saved: list, **extra) -> ItemFile:
-    sha = _sha256(path)
+    sha = file_sha256(path)
     record = ItemFile(item=item, role=role, name=name[:255], mime=mime, size=path.stat().st_size, sha256=sha,
                       **extra)
     with open(path, "rb") as fh:
@@ -296,7 +286,7 @@ def _delete_stored(names: Iterable[str]) -> None:
 
 
 def _refuse_duplicate(path: Path, name: str) -> None:
-    sha = _sha256(path)
+    sha = file_sha256(path)
     existing = (ItemFile.objects.filter(sha256=sha, role=ItemFile.Role.ORIGINAL, item__removed_at__isnull=True)
                 .select_related("item").first())
     if existing is not None:

@@ -42,7 +42,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.signals import published
 
-from doingoai.core import audit, permissions
+from doingoai.core import audit, permissions, seed
 from doingoai.core.models import Role
 from doingoai.plans import evidence
 
@@ -366,12 +366,11 @@ def draft_from_article(article, user) -> tuple[Item, bool]:
 def draft_from_argument(argument, user) -> tuple[Item, bool]:
     """A draft item from an entry of the argument library; (item, created). One item per
     entry, unless the previous one was removed."""
-    from doingoai.core.seed import themes as seed_themes
 
     existing = _open_draft_for(source_argument=argument)
     if existing is not None:
         return existing, False
-    names = {t["code"]: t["vi"] for t in seed_themes()}
+    names = seed.theme_names()
     kind = Kind.DOCUMENT if argument.kind == "document" else Kind.ARTICLE
     with transaction.atomic():
         type(argument).objects.select_for_update().filter(pk=argument.pk).first()

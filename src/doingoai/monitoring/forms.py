@@ -6,15 +6,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from doingoai.core import permissions
+from doingoai.core import permissions, seed
 from doingoai.core.models import Role
 
-from .labels import theme_names
 from .models import AlertRule, Article, SavedSearch, Source
 
-
-def theme_choices():
-    return list(theme_names().items())
+theme_choices = seed.theme_choices
 
 
 class SearchForm(forms.Form):

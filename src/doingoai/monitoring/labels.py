@@ -16,7 +16,6 @@ button is pressed.
 from __future__ import annotations
 
 import datetime
-from functools import lru_cache
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -48,11 +47,7 @@ RETRAIN_LOCK = "doingoai-monitoring-retrain-lock"
 STALE_AFTER = datetime.timedelta(hours=6)
 
 
-@lru_cache(maxsize=1)
-def theme_names() -> dict[str, str]:
-    """Theme code → Vietnamese name, in the taxonomy's order (``data/themes.json``, read once):
-    the one lookup of theme names for every monitoring screen, form and document."""
-    return {t["code"]: t["vi"] for t in seed.themes()}
+theme_names = seed.theme_names  # the one lookup of theme names (``core.seed``)
 
 
 def theme_codes() -> tuple[str, ...]:
